@@ -1,0 +1,236 @@
+"""Admin registrations, explicit because the project uses SimpleAdminConfig.
+
+django-leaflet's own admin module imports GeoDjango (GDAL), so the clinic form gets a small
+location picker of ours (static/clinics/admin/location_picker.js) on django-leaflet's Leaflet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from clinics.locating import ADDRESS_FIELDS, Outcome, locate_clinic, needs_locating
+from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service, intervals_overlap
+
+
+class OpeningHoursFormSet(BaseInlineFormSet):
+    """Checks the day's intervals against each other as submitted, not against what is stored."""
+
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        form = super()._construct_form(i, **kwargs)
+        form.instance.checked_with_siblings = True  # type: ignore[attr-defined]
+        return form
+
+    def clean(self) -> None:
+        super().clean()
+        by_day: dict[int, list[tuple[Any, Any]]] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("opens") or not data.get("closes"):
+                continue
+            if data.get("weekday") is None:
+                continue
+            day = by_day.setdefault(int(data["weekday"]), [])
+            for opens, closes in day:
+                if intervals_overlap(data["opens"], data["closes"], opens, closes):
+                    form.add_error(
+                        None,
+                        f"These hours overlap {opens:%H:%M}–{closes:%H:%M} on the same day.",
+                    )
+            day.append((data["opens"], data["closes"]))
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    formset = OpeningHoursFormSet
+    extra = 1
+    fields = ("weekday", "opens", "closes")
+
+
+class ClinicAdminForm(forms.ModelForm):
+    class Meta:
+        model = Clinic
+        fields = "__all__"
+        widgets = {
+            "notice": forms.TextInput(attrs={"size": 80}),
+            "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
+            "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
+        }
+
+
+class LocationSourceFilter(admin.SimpleListFilter):
+    title = "location"
+    parameter_name = "location"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("approximate", "Approximate (ZIP or city centre)"), ("missing", "Not located")] + [
+            (value, label) for value, label in LocationSource.choices if value
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> QuerySet[Clinic]:
+        value = self.value()
+        if value == "approximate":
+            return queryset.filter(location_source__in=APPROXIMATE_SOURCES)
+        if value == "missing":
+            return queryset.filter(latitude__isnull=True)
+        if value:
+            return queryset.filter(location_source=value)
+        return queryset
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):
+    form = ClinicAdminForm
+    inlines = [OpeningHoursInline]
+    list_display = (
+        "name",
+        "city",
+        "state",
+        "zip_code",
+        "phone",
+        "service_list",
+        "location_display",
+        "is_active",
+        "updated_at",
+    )
+    list_display_links = ("name",)
+    list_filter = ("is_active", "state", LocationSourceFilter, "services", "city")
+    search_fields = ("name", "city", "zip_code", "street")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("services",)
+    readonly_fields = ("location_map", "created_at", "updated_at")
+    list_per_page = 50
+    actions = ["locate_selected", "retire_selected", "reactivate_selected"]
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "is_active", "notice")}),
+        ("Address", {"fields": ("street", "address_line2", "city", "state", "zip_code")}),
+        ("Contact and booking", {"fields": ("phone", "email", "schedule_url", "website_url")}),
+        (
+            "Location",
+            {
+                "description": "Located automatically from the address when saved. Click the map or drag the pin "
+                "to place it by hand.",
+                "fields": ("location_map", ("latitude", "longitude"), "location_source", "timezone"),
+            },
+        ),
+        ("Services", {"fields": ("services",)}),
+        ("Staff notes", {"classes": ("collapse",), "fields": ("internal_notes", "created_at", "updated_at")}),
+    )
+
+    class Media:
+        css = {"all": ("leaflet/leaflet.css", "clinics/admin/location_picker.css")}
+        js = ("leaflet/leaflet.js", "clinics/admin/location_picker.js")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Clinic]:
+        return super().get_queryset(request).prefetch_related("services")
+
+    @admin.display(description="Services")
+    def service_list(self, obj: Clinic) -> str:
+        return ", ".join(service.name for service in obj.services.all())
+
+    @admin.display(description="Location", ordering="location_source")
+    def location_display(self, obj: Clinic) -> str:
+        if not obj.is_located:
+            return format_html('<span style="color:#ba2121">Not located</span>')
+        if obj.location_is_approximate:
+            return format_html('<span style="color:#a15c00">Approximate ({})</span>', obj.location_source.upper())
+        return obj.get_location_source_display()
+
+    @admin.display(description="Map")
+    def location_map(self, obj: Clinic | None) -> str:
+        return format_html(
+            '<div id="location-picker" class="location-picker" role="application" '
+            'aria-label="Map: click or drag the pin to set the clinic\'s location" '
+            'data-tiles-url="{}" data-tiles-attribution="{}" data-center-lat="{}" data-center-lng="{}"></div>',
+            settings.MAP_TILES_URL,
+            settings.MAP_TILES_ATTRIBUTION,
+            settings.LEAFLET_CONFIG["DEFAULT_CENTER"][0],
+            settings.LEAFLET_CONFIG["DEFAULT_CENTER"][1],
+        )
+
+    def save_model(self, request: HttpRequest, obj: Clinic, form: forms.ModelForm, change: bool) -> None:
+        changed = set(form.changed_data)
+        pin_moved = bool(changed & {"latitude", "longitude"}) and obj.is_located
+        if pin_moved and "location_source" not in changed:
+            obj.location_source = LocationSource.MANUAL
+        address_changed = bool(changed & set(ADDRESS_FIELDS))
+        if needs_locating(obj, address_changed=address_changed, pin_moved=pin_moved) or not obj.timezone:
+            if needs_locating(obj, address_changed=address_changed, pin_moved=pin_moved):
+                result = locate_clinic(obj)
+                self._report_locate(request, obj, result.outcome, result.message)
+            else:
+                from clinics.geocoding import timezone_for_zip
+
+                obj.timezone = timezone_for_zip(obj.zip_code)
+        super().save_model(request, obj, form, change)
+
+    def _report_locate(self, request: HttpRequest, obj: Clinic, outcome: Outcome, message: str) -> None:
+        if outcome == Outcome.APPROXIMATE:
+            self.message_user(
+                request,
+                f"{obj.name} was placed at its {obj.get_location_source_display().lower()}. "
+                "Drag the pin to its door for a precise location.",
+                messages.WARNING,
+            )
+        elif outcome == Outcome.FAILED:
+            self.message_user(request, f"{obj.name} could not be located: {message}", messages.ERROR)
+
+    @admin.action(description="Locate selected clinics", permissions=["change"])
+    def locate_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
+        counts = {Outcome.LOCATED: 0, Outcome.APPROXIMATE: 0, Outcome.FAILED: 0, Outcome.UNCHANGED: 0}
+        failed: list[str] = []
+        for clinic in queryset:
+            if clinic.location_source == LocationSource.MANUAL:
+                counts[Outcome.UNCHANGED] += 1
+                continue
+            result = locate_clinic(clinic)
+            counts[result.outcome] += 1
+            if result.outcome == Outcome.FAILED:
+                failed.append(clinic.name)
+            else:
+                clinic.save()
+        summary = (
+            f"Located {counts[Outcome.LOCATED]} by street address, {counts[Outcome.APPROXIMATE]} approximately "
+            f"(ZIP or city centre); {counts[Outcome.UNCHANGED]} placed by hand were left alone."
+        )
+        self.message_user(request, summary, messages.SUCCESS)
+        if failed:
+            self.message_user(request, f"Could not locate: {', '.join(failed)}.", messages.ERROR)
+
+    @admin.action(description="Retire selected clinics (hide from visitors)", permissions=["change"])
+    def retire_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
+        count = queryset.update(is_active=False)
+        self.message_user(request, f"Retired {count} clinic(s); visitors no longer see them.", messages.SUCCESS)
+
+    @admin.action(description="Reactivate selected clinics", permissions=["change"])
+    def reactivate_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
+        count = queryset.update(is_active=True)
+        self.message_user(request, f"Reactivated {count} clinic(s).", messages.SUCCESS)
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "clinic_count", "description")
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
+        return super().get_queryset(request).annotate(clinic_total=Count("clinics"))
+
+    @admin.display(description="Clinics", ordering="clinic_total")
+    def clinic_count(self, obj: Service) -> int:
+        return obj.clinic_total  # type: ignore[attr-defined]
+
+
+admin.site.site_header = "Rock Valley clinic locator"
+admin.site.site_title = "Clinic locator admin"
+admin.site.index_title = "Clinics, services and hours"
+
+

@@ -1,0 +1,69 @@
+"""Every API error is JSON of one shape: {"error": {"code", "message", "fields"?}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from clinics.geocoding import GeocodeFailure
+
+
+class GeocodeError(exceptions.APIException):
+    """A place the visitor typed could not be turned into coordinates."""
+
+    def __init__(self, failure: GeocodeFailure) -> None:
+        self.status_code = status.HTTP_503_SERVICE_UNAVAILABLE if failure.is_service_failure else 400
+        super().__init__(detail=failure.message, code=str(failure.code))
+        self.failure = failure
+
+
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def _flatten(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            items = value if isinstance(value, list) else [value]
+            out[str(key)] = [str(item) for item in items if not isinstance(item, dict | list)] or [str(items)]
+        return out
+    items = detail if isinstance(detail, list) else [detail]
+    return {"non_field_errors": [str(item) for item in items]}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, GeocodeError):
+        response.data = error_body(str(exc.failure.code), exc.failure.message, {"q": [exc.failure.message]})
+    elif isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        first = next(iter(fields.values()))[0] if fields else "Invalid request."
+        response.data = error_body("invalid_parameters", first, fields)
+    elif isinstance(exc, exceptions.Throttled):
+        wait = f" Try again in {int(exc.wait)} seconds." if exc.wait else ""
+        response.data = error_body("rate_limited", f"Too many requests.{wait}")
+    elif isinstance(exc, Http404 | exceptions.NotFound):
+        response.data = error_body("not_found", str(getattr(exc, "detail", "")) or "Not found.")
+    else:
+        detail = getattr(exc, "detail", str(exc))
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        response.data = error_body(codes if isinstance(codes, str) else "error", str(detail))
+    return response
+
+
+def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
+
+
+def json_server_error(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(error_body("server_error", "Something went wrong on our side."), status=500)

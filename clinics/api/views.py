@@ -1,0 +1,181 @@
+"""The v1 API: thin views over clinics.nearby and the Clinic queryset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from clinics.api.errors import GeocodeError
+from clinics.api.filters import ClinicFilter
+from clinics.api.serializers import (
+    ClinicDetailSerializer,
+    ClinicSerializer,
+    NearbyClinicSerializer,
+    NearestQuerySerializer,
+    NearestResponseSchema,
+    OriginSerializer,
+    ServiceSerializer,
+)
+from clinics.geocoding import GeocodeFailure
+from clinics.models import Clinic, OpeningHours, Service
+from clinics.nearby import find_near
+
+ERROR_SCHEMA = inline_serializer(
+    "Error",
+    {
+        "error": inline_serializer(
+            "ErrorDetail",
+            {
+                "code": serializers.CharField(),
+                "message": serializers.CharField(),
+                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False),
+            },
+        )
+    },
+)
+
+
+class SearchThrottle(AnonRateThrottle):
+    """Anonymous searches, counted in the shared cache (Redis in production)."""
+
+    scope = "search"
+
+
+class ReadThrottle(AnonRateThrottle):
+    scope = "anon"
+
+
+def visible_clinics() -> QuerySet[Clinic]:
+    return Clinic.objects.active().prefetch_related(
+        "services", Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+    )
+
+
+@extend_schema(tags=["clinics"], responses={200: ClinicSerializer(many=True), 400: ERROR_SCHEMA})
+class ClinicListView(generics.ListAPIView):
+    """Active clinics, ordered by state, city and name."""
+
+    serializer_class = ClinicSerializer
+    filterset_class = ClinicFilter
+    throttle_classes = [ReadThrottle]
+
+    def get_queryset(self) -> QuerySet[Clinic]:
+        return visible_clinics().distinct()
+
+
+@extend_schema(tags=["clinics"], responses={200: ClinicDetailSerializer, 404: ERROR_SCHEMA})
+class ClinicDetailView(generics.RetrieveAPIView):
+    """One active clinic, with its week of opening hours."""
+
+    serializer_class = ClinicDetailSerializer
+    lookup_field = "slug"
+    throttle_classes = [ReadThrottle]
+
+    def get_queryset(self) -> QuerySet[Clinic]:
+        return visible_clinics()
+
+
+@extend_schema(tags=["services"], responses={200: ServiceSerializer(many=True)})
+class ServiceListView(generics.ListAPIView):
+    """The service catalogue; use a slug as the `service` filter."""
+
+    serializer_class = ServiceSerializer
+    queryset = Service.objects.all()
+    pagination_class = None
+    throttle_classes = [ReadThrottle]
+
+
+class NearestClinicsView(APIView):
+    throttle_classes = [SearchThrottle]
+
+    @extend_schema(
+        tags=["search"],
+        summary="Nearest clinics to a place or a point",
+        description=(
+            "Give `q` (a ZIP code, 'City, ST' or an address) or `lat` and `lng`. Results are nearest first. "
+            "When no clinic lies within `radius`, the nearest few are returned with `within_radius: false`."
+        ),
+        parameters=[
+            NearestQuerySerializer,
+            OpenApiParameter("service", OpenApiTypes.STR, many=True, explode=True, description="Service slug; repeatable."),
+        ],
+        responses={
+            200: NearestResponseSchema,
+            400: OpenApiResponse(ERROR_SCHEMA, description="Invalid parameter, or the place was not found."),
+            429: OpenApiResponse(ERROR_SCHEMA, description="Too many searches."),
+            503: OpenApiResponse(ERROR_SCHEMA, description="The address geocoder is unavailable."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        data: dict[str, Any] = {key: params.get(key) for key in ("q", "lat", "lng", "radius", "open_now", "limit") if key in params}
+        data["service"] = [s.strip() for value in params.getlist("service") for s in value.split(",") if s.strip()]
+        form = NearestQuerySerializer(data=data)
+        form.is_valid(raise_exception=True)
+        args = form.validated_data
+        found = find_near(
+            text=args.get("q"),
+            latitude=args.get("lat"),
+            longitude=args.get("lng"),
+            radius_miles=args["radius"],
+            services=args["service"],
+            open_now=args["open_now"],
+            limit=args["limit"],
+        )
+        if isinstance(found, GeocodeFailure):
+            raise GeocodeError(found)
+        origin = found.origin
+        return Response(
+            {
+                "origin": OriginSerializer(
+                    {
+                        "label": origin.label,
+                        "latitude": origin.latitude,
+                        "longitude": origin.longitude,
+                        "precision": str(origin.precision),
+                        "note": origin.note,
+                    }
+                ).data,
+                "radius_miles": args["radius"],
+                "any_within_radius": found.result.any_within_radius,
+                "message": found.message,
+                "count": len(found.result.matches),
+                "results": NearbyClinicSerializer(found.result.matches, many=True, context={"request": request}).data,
+            }
+        )
+
+
+@extend_schema(
+    tags=["clinics"],
+    summary="Active clinics as GeoJSON",
+    responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="A GeoJSON FeatureCollection of points.")},
+)
+class ClinicGeoJSONView(APIView):
+    throttle_classes = [ReadThrottle]
+
+    def get(self, request: Request) -> Response:
+        features = []
+        for clinic in visible_clinics().located():
+            props = ClinicSerializer(clinic, context={"request": request}).data
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": clinic.slug,
+                    "geometry": {"type": "Point", "coordinates": [float(clinic.longitude), float(clinic.latitude)]},  # type: ignore[arg-type]
+                    "properties": props,
+                }
+            )
+        return Response(
+            {"type": "FeatureCollection", "features": features}, content_type="application/geo+json"
+        )
+
+

@@ -1,0 +1,112 @@
+"""Loading the demo clinics and services from fixtures/, idempotently.
+
+Running it again changes nothing and duplicates nothing: rows are matched by slug and saved
+only when a value differs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from clinics.locating import locate_clinic
+from clinics.models import Clinic, OpeningHours, Service
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+CLINIC_FIELDS = ("name", "street", "address_line2", "city", "state", "zip_code", "phone", "website_url", "schedule_url")
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+        )
+
+
+def _read(name: str, fixtures_dir: Path) -> list[dict[str, Any]]:
+    return json.loads((fixtures_dir / name).read_text(encoding="utf-8"))
+
+
+def _staff_note(row: dict[str, Any]) -> str:
+    lines = [f"Source: {row['source']}"]
+    if row.get("notes"):
+        lines.append(f"Notes: {row['notes']}")
+    if row.get("sample_fields"):
+        lines.append(f"Sample values (not published facts): {', '.join(row['sample_fields'])}")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def load_demo_data(fixtures_dir: Path = FIXTURES_DIR) -> tuple[LoadReport, LoadReport]:
+    """Create or update the demo services and clinics; returns a report for each."""
+    service_report, clinic_report = LoadReport(), LoadReport()
+    services: dict[str, Service] = {}
+    for row in _read("services.json", fixtures_dir):
+        service, created = Service.objects.get_or_create(
+            slug=row["slug"], defaults={"name": row["name"], "description": row["description"]}
+        )
+        services[service.slug] = service
+        if created:
+            service_report.created.append(service.slug)
+        elif (service.name, service.description) != (row["name"], row["description"]):
+            service.name, service.description = row["name"], row["description"]
+            service.full_clean()
+            service.save()
+            service_report.updated.append(service.slug)
+        else:
+            service_report.unchanged.append(service.slug)
+
+    for row in _read("clinics.json", fixtures_dir):
+        clinic = Clinic.objects.filter(slug=row["slug"]).first()
+        created = clinic is None
+        if clinic is None:
+            clinic = Clinic(slug=row["slug"])
+        changed = created
+        for name in CLINIC_FIELDS:
+            if getattr(clinic, name) != row[name]:
+                setattr(clinic, name, row[name])
+                changed = True
+        note = _staff_note(row)
+        if clinic.internal_notes != note:
+            clinic.internal_notes = note
+            changed = True
+        if not clinic.is_located or not clinic.timezone or (changed and clinic.location_source != "manual"):
+            locate_clinic(clinic)
+            changed = True
+        if changed:
+            clinic.full_clean()
+            clinic.save()
+        wanted_services = {services[slug].pk for slug in row["services"]}
+        if set(clinic.services.values_list("pk", flat=True)) != wanted_services:
+            clinic.services.set(wanted_services)
+            changed = True
+        if _set_hours(clinic, row["hours"]):
+            changed = True
+        (clinic_report.created if created else clinic_report.updated if changed else clinic_report.unchanged).append(
+            clinic.slug
+        )
+    return service_report, clinic_report
+
+
+def _set_hours(clinic: Clinic, rows: list[dict[str, Any]]) -> bool:
+    wanted = sorted((r["weekday"], time.fromisoformat(r["opens"]), time.fromisoformat(r["closes"])) for r in rows)
+    current = sorted(clinic.hours.values_list("weekday", "opens", "closes"))
+    if current == wanted:
+        return False
+    clinic.hours.all().delete()
+    for weekday, opens, closes in wanted:
+        interval = OpeningHours(clinic=clinic, weekday=weekday, opens=opens, closes=closes)
+        interval.full_clean()
+        interval.save()
+    return True

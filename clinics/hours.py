@@ -1,0 +1,80 @@
+"""Open-now and today's hours, in each clinic's own time zone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone as dj_timezone
+
+from clinics.models import Clinic, OpeningHours, Weekday
+
+
+def clinic_zone(clinic: Clinic) -> ZoneInfo:
+    return ZoneInfo(clinic.timezone or settings.TIME_ZONE)
+
+
+def format_time(value: time) -> str:
+    """7:00 AM -> '7 AM', 5:30 PM -> '5:30 PM' (the style US clinics use)."""
+    hour = value.hour % 12 or 12
+    suffix = "AM" if value.hour < 12 else "PM"
+    return f"{hour} {suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d} {suffix}"
+
+
+def format_intervals(intervals: Iterable[OpeningHours]) -> str:
+    parts = [f"{format_time(i.opens)}–{format_time(i.closes)}" for i in intervals]
+    return ", ".join(parts) if parts else "Closed"
+
+
+@dataclass(frozen=True)
+class HoursStatus:
+    open_now: bool
+    hours_today: str  # "7 AM–7 PM", "Closed"
+    intervals_today: list[tuple[time, time]]
+    local_time: datetime
+
+
+def _intervals(clinic: Clinic) -> list[OpeningHours]:
+    # Uses prefetched hours when the caller prefetched them.
+    return list(clinic.hours.all())
+
+
+def status_at(clinic: Clinic, at: datetime | None = None) -> HoursStatus:
+    """Whether the clinic is open at ``at`` (now by default) and its hours that local day."""
+    moment = at or dj_timezone.now()
+    local = moment.astimezone(clinic_zone(clinic))
+    today = [i for i in _intervals(clinic) if i.weekday == local.weekday()]
+    today.sort(key=lambda i: i.opens)
+    now_t = local.time().replace(tzinfo=None)
+    is_open = any(i.opens <= now_t < i.closes for i in today)
+    return HoursStatus(
+        open_now=is_open,
+        hours_today=format_intervals(today),
+        intervals_today=[(i.opens, i.closes) for i in today],
+        local_time=local,
+    )
+
+
+@dataclass(frozen=True)
+class DayHours:
+    weekday: int
+    name: str
+    text: str
+    intervals: list[tuple[time, time]]
+
+
+def week_table(clinic: Clinic) -> list[DayHours]:
+    """Monday to Sunday, each day's hours as text ("Closed" for a day without intervals)."""
+    by_day: dict[int, list[OpeningHours]] = {}
+    for interval in _intervals(clinic):
+        by_day.setdefault(interval.weekday, []).append(interval)
+    table = []
+    for day in Weekday:
+        intervals = sorted(by_day.get(day.value, []), key=lambda i: i.opens)
+        table.append(
+            DayHours(day.value, day.label, format_intervals(intervals), [(i.opens, i.closes) for i in intervals])
+        )
+    return table

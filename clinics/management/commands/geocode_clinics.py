@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from tqdm import tqdm
+
+from clinics.locating import Outcome, locate_clinic
+from clinics.models import Clinic, LocationSource
+
+
+class Command(BaseCommand):
+    help = (
+        "Locate clinics from their addresses: street address through the configured geocoder, "
+        "else ZIP or city centre. Pins placed by hand are left alone."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--all", action="store_true", help="Also re-locate clinics that already have coordinates.")
+        parser.add_argument(
+            "--approximate", action="store_true", help="Re-locate only clinics placed at a ZIP or city centre."
+        )
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar (for logs).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        clinics = Clinic.objects.exclude(location_source=LocationSource.MANUAL).order_by("pk")
+        if options["approximate"]:
+            clinics = clinics.filter(location_source__in=[LocationSource.ZIP, LocationSource.CITY])
+        elif not options["all"]:
+            clinics = clinics.filter(latitude__isnull=True) | clinics.filter(longitude__isnull=True)
+        counts = dict.fromkeys(Outcome, 0)
+        failures: list[str] = []
+        for clinic in tqdm(
+            list(clinics), desc="Locating", unit="clinic", disable=options["no_progress"], file=self.stderr
+        ):
+            result = locate_clinic(clinic)
+            counts[result.outcome] += 1
+            if result.outcome == Outcome.FAILED:
+                failures.append(f"{clinic.name}: {result.message}")
+                continue
+            clinic.save()
+        self.stdout.write(
+            f"Located {counts[Outcome.LOCATED]} by street address, "
+            f"{counts[Outcome.APPROXIMATE]} approximately (ZIP or city centre), "
+            f"{counts[Outcome.FAILED]} failed."
+        )
+        for line in failures:
+            self.stderr.write(f"  failed: {line}")

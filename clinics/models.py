@@ -1,0 +1,220 @@
+"""Clinics, the services they offer and their opening hours."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import quote_plus
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from clinics.fields import PhoneField, ZipCodeField, validate_timezone
+from clinics.states import STATE_CHOICES
+
+
+class Service(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocationSource(models.TextChoices):
+    NONE = "", "Not located"
+    ADDRESS = "address", "Street address (geocoder)"
+    ZIP = "zip", "ZIP code centre (approximate)"
+    CITY = "city", "City centre (approximate)"
+    MANUAL = "manual", "Placed by hand"
+
+
+APPROXIMATE_SOURCES = (LocationSource.ZIP, LocationSource.CITY)
+
+
+class ClinicQuerySet(models.QuerySet["Clinic"]):
+    def active(self) -> ClinicQuerySet:
+        """Clinics a visitor may see."""
+        return self.filter(is_active=True)
+
+    def located(self) -> ClinicQuerySet:
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def offering(self, *service_slugs: str) -> ClinicQuerySet:
+        """Clinics that offer every one of the given services."""
+        qs = self
+        for slug in dict.fromkeys(service_slugs):
+            qs = qs.filter(services__slug=slug)
+        return qs
+
+    def in_box(
+        self, min_lat: float, max_lat: float, lon_ranges: list[tuple[float, float]]
+    ) -> ClinicQuerySet:
+        """Clinics inside a latitude band and any of the longitude ranges (two across the 180th meridian)."""
+        lon_q = models.Q()
+        for low, high in lon_ranges:
+            lon_q |= models.Q(longitude__gte=low, longitude__lte=high)
+        return self.filter(lon_q, latitude__gte=min_lat, latitude__lte=max_lat)
+
+
+class Clinic(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True, help_text="Used in the clinic's web address.")
+    street = models.CharField("street address", max_length=200, blank=True)
+    address_line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2, choices=STATE_CHOICES)
+    zip_code = ZipCodeField("ZIP code", blank=True)
+    phone = PhoneField(blank=True, help_text="Any format; stored as 319-555-0100.")
+    email = models.EmailField(blank=True)
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+        help_text="Filled in automatically from the address; drag the pin to correct it.",
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
+    location_source = models.CharField(
+        "location from", max_length=10, choices=LocationSource.choices, blank=True, default=""
+    )
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="IANA name such as America/Chicago; filled in from the ZIP code when empty.",
+    )
+    schedule_url = models.URLField("schedule URL", max_length=500, blank=True)
+    website_url = models.URLField("public page", max_length=500, blank=True)
+    services = models.ManyToManyField(Service, related_name="clinics", blank=True)
+    is_active = models.BooleanField(
+        "active", default=True, help_text="Inactive clinics are never shown to visitors."
+    )
+    notice = models.CharField(
+        max_length=200, blank=True, help_text='Shown to visitors, e.g. "Temporarily closed for renovation".'
+    )
+    internal_notes = models.TextField(blank=True, help_text="For staff only; never shown to visitors.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["state", "city", "name"]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="clinic_lat_lng_idx"),
+            models.Index(fields=["state", "city"], name="clinic_state_city_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("clinics:detail", args=[self.slug])
+
+    @property
+    def is_located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def location_is_approximate(self) -> bool:
+        return self.location_source in APPROXIMATE_SOURCES
+
+    @property
+    def one_line_address(self) -> str:
+        parts = [self.street, self.address_line2, self.city, f"{self.state} {self.zip_code}".strip()]
+        return ", ".join(part for part in parts if part)
+
+    @property
+    def phone_tel(self) -> str:
+        """The phone as a tel: target (+13192473425)."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        return f"+1{digits}" if len(digits) == 10 else ""
+
+    @property
+    def directions_url(self) -> str:
+        if self.street:
+            destination = self.one_line_address
+        elif self.is_located:
+            destination = f"{self.latitude},{self.longitude}"
+        else:
+            destination = self.one_line_address
+        return f"https://www.google.com/maps/dir/?api=1&destination={quote_plus(destination)}"
+
+
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(name)[:140] or "clinic"
+    slug, n = base, 2
+    others = Clinic.objects.exclude(pk=exclude_pk) if exclude_pk else Clinic.objects.all()
+    while others.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class OpeningHours(models.Model):
+    """One open interval on one weekday, in the clinic's own time zone; a day without any is closed."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = "opening hours"
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens is None or self.closes is None:
+            return
+        if self.closes <= self.opens:
+            raise ValidationError({"closes": "Closing time must be after opening time."}, code="close_before_open")
+        # An admin formset checks a day's intervals against each other as submitted.
+        if self.clinic_id is None or self.weekday is None or getattr(self, "checked_with_siblings", False):
+            return
+        siblings = OpeningHours.objects.filter(clinic_id=self.clinic_id, weekday=self.weekday).exclude(pk=self.pk)
+        for other in siblings:
+            if intervals_overlap(self.opens, self.closes, other.opens, other.closes):
+                raise ValidationError(
+                    f"These hours overlap {other.opens:%H:%M}–{other.closes:%H:%M} on the same day.",
+                    code="overlapping_hours",
+                )
+
+
+def intervals_overlap(a_start: object, a_end: object, b_start: object, b_end: object) -> bool:
+    return a_start < b_end and b_start < a_end  # type: ignore[operator]

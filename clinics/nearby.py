@@ -1,0 +1,65 @@
+"""What the results page and the API share: from what a visitor typed (or their coordinates) to ranked clinics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from clinics.geocoding import GeocodeFailure, Place, Precision, geocode
+from clinics.search import SearchQuery, SearchResult, nearest_clinics
+
+
+@dataclass(frozen=True)
+class Nearby:
+    origin: Place
+    result: SearchResult
+
+    @property
+    def message(self) -> str:
+        """What a visitor should be told about the answer besides the list itself."""
+        matches = self.result.matches
+        radius = self.result.query.radius_miles
+        if not matches:
+            return "No clinic matches those filters yet. Try removing a service or the open-now filter."
+        if not self.result.any_within_radius:
+            nearest = matches[0].distance_miles
+            return (
+                f"No clinic is within {radius:g} miles of {self.origin.label}. "
+                f"The nearest {'is' if len(matches) == 1 else 'are'} shown below, from {nearest:g} miles away."
+            )
+        return ""
+
+
+def point_origin(latitude: float, longitude: float, label: str = "Your location") -> Place:
+    return Place(latitude, longitude, label, Precision.POINT)
+
+
+def find_near(
+    *,
+    text: str | None = None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    radius_miles: float,
+    services: Sequence[str] = (),
+    open_now: bool = False,
+    limit: int,
+    at: datetime | None = None,
+) -> Nearby | GeocodeFailure:
+    """Coordinates win over text; text is geocoded (offline for ZIPs and cities)."""
+    if latitude is not None and longitude is not None:
+        origin: Place | GeocodeFailure = point_origin(latitude, longitude)
+    else:
+        origin = geocode(text)
+    if isinstance(origin, GeocodeFailure):
+        return origin
+    query = SearchQuery(
+        latitude=origin.latitude,
+        longitude=origin.longitude,
+        radius_miles=radius_miles,
+        services=tuple(services),
+        open_now=open_now,
+        limit=limit,
+        at=at,
+    )
+    return Nearby(origin=origin, result=nearest_clinics(query))

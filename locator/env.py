@@ -1,0 +1,89 @@
+"""Typed readers for settings that come from the environment.
+
+Each helper raises ``ImproperlyConfigured`` on a value it cannot read, so a typo in a
+deployment fails at start-up instead of behaving like a silent default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def envstr(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def envbool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def envint(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def envfloat(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
+def envlist(name: str, default: list[str] | None = None) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def envjson(name: str, default: dict[str, Any] | None = None) -> dict[str, Any]:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return dict(default or {})
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {exc}") from None
+    if not isinstance(value, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+
+
+def check_deployment_safety(*, debug: bool, secret_key: str, allowed_hosts: list[str]) -> None:
+    """Refuse to start a non-debug server with settings that would be unsafe on the internet."""
+    if debug:
+        return
+    if not secret_key or secret_key == DEVELOPMENT_SECRET_KEY or len(secret_key) < 32:
+        raise ImproperlyConfigured(
+            "DEBUG is off, so SECRET_KEY must be set to a random value of at least 32 characters."
+        )
+    if not allowed_hosts:
+        raise ImproperlyConfigured("DEBUG is off, so ALLOWED_HOSTS must name the hosts this site serves.")
+    if "*" in allowed_hosts:
+        raise ImproperlyConfigured("DEBUG is off, so ALLOWED_HOSTS must not be '*'.")

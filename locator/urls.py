@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from clinics.api.errors import json_not_found, json_server_error
+from clinics.views import page_not_found, server_error
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("clinics.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("clinics.urls")),
+]
+
+
+def handler404(request, exception=None):  # type: ignore[no-untyped-def]
+    if request.path.startswith("/api/"):
+        return json_not_found(request, exception)
+    return page_not_found(request, exception)
+
+
+def handler500(request):  # type: ignore[no-untyped-def]
+    if request.path.startswith("/api/"):
+        return json_server_error(request)
+    return server_error(request)
