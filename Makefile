@@ -1,0 +1,58 @@
+# The README's two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/locator
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run serve install install-dev browser test test-sqlite test-postgres lint format bench clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+install: $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+
+install-dev: $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements-dev.txt
+
+# Debian's Chromium for the browser tests, and axe-core from npm (no browser downloads).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --silent --no-audit --no-fund
+
+# Install everything, load the demo data and serve on http://127.0.0.1:8000
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data --demo-admin
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# Install what the tests need and run the whole suite on SQLite, then on PostgreSQL + Redis.
+test: install-dev browser
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install-dev browser
+	$(PY) -m pytest
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install-dev
+	$(PY) benchmarks/bench_geocoding.py
+	$(PY) benchmarks/bench_search.py
+
+clean:
+	rm -rf $(VENV) staticfiles node_modules test-artifacts db.sqlite3
