@@ -11,11 +11,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from clinics.geocoding import timezone_for_zip
 from clinics.locating import ADDRESS_FIELDS, Outcome, locate_clinic, needs_locating
 from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service, intervals_overlap
 
@@ -54,10 +56,18 @@ class OpeningHoursInline(admin.TabularInline):
     fields = ("weekday", "opens", "closes")
 
 
+def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """Links typed without a scheme are taken to be https://."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class ClinicAdminForm(forms.ModelForm):
     class Meta:
+        formfield_callback = _formfield
         model = Clinic
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 -- ClinicAdmin.fieldsets chooses what is shown
         widgets = {
             "notice": forms.TextInput(attrs={"size": 80}),
             "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
@@ -88,6 +98,7 @@ class LocationSourceFilter(admin.SimpleListFilter):
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
     form = ClinicAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [OpeningHoursInline]
     list_display = (
         "name",
@@ -161,14 +172,11 @@ class ClinicAdmin(admin.ModelAdmin):
         if pin_moved and "location_source" not in changed:
             obj.location_source = LocationSource.MANUAL
         address_changed = bool(changed & set(ADDRESS_FIELDS))
-        if needs_locating(obj, address_changed=address_changed, pin_moved=pin_moved) or not obj.timezone:
-            if needs_locating(obj, address_changed=address_changed, pin_moved=pin_moved):
-                result = locate_clinic(obj)
-                self._report_locate(request, obj, result.outcome, result.message)
-            else:
-                from clinics.geocoding import timezone_for_zip
-
-                obj.timezone = timezone_for_zip(obj.zip_code)
+        if needs_locating(obj, address_changed=address_changed, pin_moved=pin_moved):
+            result = locate_clinic(obj)
+            self._report_locate(request, obj, result.outcome, result.message)
+        elif not obj.timezone:
+            obj.timezone = timezone_for_zip(obj.zip_code)
         super().save_model(request, obj, form, change)
 
     def _report_locate(self, request: HttpRequest, obj: Clinic, outcome: Outcome, message: str) -> None:
@@ -232,5 +240,3 @@ class ServiceAdmin(admin.ModelAdmin):
 admin.site.site_header = "Rock Valley clinic locator"
 admin.site.site_title = "Clinic locator admin"
 admin.site.index_title = "Clinics, services and hours"
-
-

@@ -29,9 +29,7 @@ class LoadReport:
     unchanged: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
-            f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
-        )
+        return f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
 
 
 def _read(name: str, fixtures_dir: Path) -> list[dict[str, Any]]:

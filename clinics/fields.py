@@ -31,9 +31,7 @@ def normalize_phone(value: str) -> str | None:
 
 def validate_phone(value: str) -> None:
     if value and normalize_phone(value) is None:
-        raise ValidationError(
-            "Enter a 10-digit US phone number, such as 319-247-3425.", code="invalid_phone"
-        )
+        raise ValidationError("Enter a 10-digit US phone number, such as 319-247-3425.", code="invalid_phone")
 
 
 def validate_timezone(value: str) -> None:

@@ -16,10 +16,11 @@ import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 import zipcodes
 from django.conf import settings
@@ -183,9 +184,7 @@ def _offline_index() -> _OfflineIndex:
         main = min(standard, key=lambda r: r["zip_code"])
         name = main["city"] if _city_key(main["city"]) == key else key.title()
         name = name.title() if name.isupper() else name
-        cities[(key, state)] = _Area(
-            lat, lng, f"{name}, {state}", _clean_timezone(main["timezone"]), "", len(standard)
-        )
+        cities[(key, state)] = _Area(lat, lng, f"{name}, {state}", _clean_timezone(main["timezone"]), "", len(standard))
     states_by_city: dict[str, list[str]] = {}
     for key, state in sorted(cities):
         states_by_city.setdefault(key, []).append(state)
@@ -302,9 +301,7 @@ def geocode_online(text: str) -> GeocodeResult:
         )
     except geopy_exc.GeocoderQuotaExceeded:
         log.warning("geocoder quota exceeded")
-        return GeocodeFailure(
-            FailureCode.QUOTA, "Address lookup is busy right now. Try a ZIP code or city instead."
-        )
+        return GeocodeFailure(FailureCode.QUOTA, "Address lookup is busy right now. Try a ZIP code or city instead.")
     except (geopy_exc.GeopyError, OSError, ValueError) as exc:
         log.warning("geocoder failed: %s", exc.__class__.__name__)
         return GeocodeFailure(
@@ -323,8 +320,13 @@ def geocode_online(text: str) -> GeocodeResult:
     )
     cache.set(
         key,
-        {"found": True, "latitude": place.latitude, "longitude": place.longitude, "label": place.label,
-         "zip": place.zip_code},
+        {
+            "found": True,
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "label": place.label,
+            "zip": place.zip_code,
+        },
         config["CACHE_TTL"],
     )
     return place
@@ -338,9 +340,7 @@ def _short_label(address: str) -> str:
 
 def _not_found(text: str) -> GeocodeFailure:
     shown = text.strip()[:60]
-    return GeocodeFailure(
-        FailureCode.NOT_FOUND, f"We couldn't find “{shown}”. Check the spelling, or try a ZIP code."
-    )
+    return GeocodeFailure(FailureCode.NOT_FOUND, f"We couldn't find “{shown}”. Check the spelling, or try a ZIP code.")
 
 
 # --- The one entry point -------------------------------------------------------------------
@@ -436,7 +436,9 @@ def _fallback_from_address(query: str) -> Place | None:
     if zip_match:
         place = lookup_zip(zip_match[1])
         if place:
-            return _with_note(place, f"We can't look up street addresses right now, so we're showing clinics near {zip_match[1]}.")
+            return _with_note(
+                place, f"We can't look up street addresses right now, so we're showing clinics near {zip_match[1]}."
+            )
     if "," in query:
         tail = query.split(",", 1)[1]
         parts = split_city_state(tail)

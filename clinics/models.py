@@ -53,9 +53,7 @@ class ClinicQuerySet(models.QuerySet["Clinic"]):
             qs = qs.filter(services__slug=slug)
         return qs
 
-    def in_box(
-        self, min_lat: float, max_lat: float, lon_ranges: list[tuple[float, float]]
-    ) -> ClinicQuerySet:
+    def in_box(self, min_lat: float, max_lat: float, lon_ranges: list[tuple[float, float]]) -> ClinicQuerySet:
         """Clinics inside a latitude band and any of the longitude ranges (two across the 180th meridian)."""
         lon_q = models.Q()
         for low, high in lon_ranges:
@@ -101,9 +99,7 @@ class Clinic(models.Model):
     schedule_url = models.URLField("schedule URL", max_length=500, blank=True)
     website_url = models.URLField("public page", max_length=500, blank=True)
     services = models.ManyToManyField(Service, related_name="clinics", blank=True)
-    is_active = models.BooleanField(
-        "active", default=True, help_text="Inactive clinics are never shown to visitors."
-    )
+    is_active = models.BooleanField("active", default=True, help_text="Inactive clinics are never shown to visitors.")
     notice = models.CharField(
         max_length=200, blank=True, help_text='Shown to visitors, e.g. "Temporarily closed for renovation".'
     )

@@ -22,6 +22,4 @@ class ClinicFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(city__icontains=value) | Q(zip_code__startswith=value)
-        )
+        return queryset.filter(Q(name__icontains=value) | Q(city__icontains=value) | Q(zip_code__startswith=value))

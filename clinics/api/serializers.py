@@ -168,4 +168,3 @@ class NearestQuerySerializer(serializers.Serializer):
         if not has_lat and not attrs.get("q", "").strip():
             raise serializers.ValidationError({"q": ["Give a ZIP code, city or address (q), or lat and lng."]})
         return attrs
-

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
@@ -37,7 +36,9 @@ ERROR_SCHEMA = inline_serializer(
             {
                 "code": serializers.CharField(),
                 "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False),
+                "fields": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField()), required=False
+                ),
             },
         )
     },
@@ -106,7 +107,9 @@ class NearestClinicsView(APIView):
         ),
         parameters=[
             NearestQuerySerializer,
-            OpenApiParameter("service", OpenApiTypes.STR, many=True, explode=True, description="Service slug; repeatable."),
+            OpenApiParameter(
+                "service", OpenApiTypes.STR, many=True, explode=True, description="Service slug; repeatable."
+            ),
         ],
         responses={
             200: NearestResponseSchema,
@@ -117,7 +120,9 @@ class NearestClinicsView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        data: dict[str, Any] = {key: params.get(key) for key in ("q", "lat", "lng", "radius", "open_now", "limit") if key in params}
+        data: dict[str, Any] = {
+            key: params.get(key) for key in ("q", "lat", "lng", "radius", "open_now", "limit") if key in params
+        }
         data["service"] = [s.strip() for value in params.getlist("service") for s in value.split(",") if s.strip()]
         form = NearestQuerySerializer(data=data)
         form.is_valid(raise_exception=True)
@@ -174,8 +179,4 @@ class ClinicGeoJSONView(APIView):
                     "properties": props,
                 }
             )
-        return Response(
-            {"type": "FeatureCollection", "features": features}, content_type="application/geo+json"
-        )
-
-
+        return Response({"type": "FeatureCollection", "features": features}, content_type="application/geo+json")

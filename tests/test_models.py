@@ -1,0 +1,122 @@
+"""Model validation: every bad value gets a clear message naming the field."""
+
+from datetime import time
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from clinics.models import Clinic, OpeningHours
+from tests.conftest import make_clinic
+
+pytestmark = pytest.mark.django_db
+
+
+def valid_clinic(**overrides):
+    fields = dict(
+        name="Moline – Valley View",
+        slug="moline-valley-view",
+        street="850 43rd Avenue",
+        city="Moline",
+        state="IL",
+        zip_code="61265",
+        phone="309-555-0102",
+        schedule_url="https://schedule.example.com/rock-valley/moline",
+        timezone="America/Chicago",
+    )
+    fields.update(overrides)
+    return Clinic(**fields)
+
+
+def errors_of(instance) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as caught:
+        instance.full_clean()
+    return caught.value.message_dict
+
+
+def test_a_complete_clinic_is_valid():
+    valid_clinic().full_clean()
+
+
+@pytest.mark.parametrize("zip_code", ["6126", "612655", "61265-12", "ABCDE", "61265-abcd"])
+def test_bad_zip_gets_clear_message(zip_code):
+    assert errors_of(valid_clinic(zip_code=zip_code)) == {
+        "zip_code": ["Enter a ZIP code of 5 digits (61265) or ZIP+4 (61265-1234)."]
+    }
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("61265-1234", "61265-1234"), ("61265 1234", "61265-1234")])
+def test_zip_plus_four_is_accepted_in_one_format(typed, stored):
+    clinic = valid_clinic(zip_code=typed)
+    clinic.full_clean()
+    assert clinic.zip_code == stored
+
+
+@pytest.mark.parametrize("phone", ["555-0102", "123-456-7890", "309-055-0102", "call us", "309-555-01020"])
+def test_bad_phone_gets_clear_message(phone):
+    assert errors_of(valid_clinic(phone=phone)) == {
+        "phone": ["Enter a 10-digit US phone number, such as 319-247-3425."]
+    }
+
+
+@pytest.mark.parametrize("typed", ["(319) 247-3425", "319.247.3425", "+1 319 247 3425", "3192473425"])
+def test_phone_is_stored_in_one_format(typed):
+    clinic = valid_clinic(phone=typed)
+    clinic.full_clean()
+    assert clinic.phone == "319-247-3425"
+    assert clinic.phone_tel == "+13192473425"
+
+
+@pytest.mark.parametrize(("field", "value"), [("latitude", "90.5"), ("latitude", "-91"), ("longitude", "180.1")])
+def test_coordinates_out_of_range_are_refused(field, value):
+    coordinates = {"latitude": Decimal("41.5"), "longitude": Decimal("-90.5"), field: Decimal(value)}
+    errors = errors_of(valid_clinic(**coordinates))
+    assert field in errors
+    assert "less than or equal" in errors[field][0] or "greater than or equal" in errors[field][0]
+
+
+def test_unknown_state_is_refused():
+    assert "state" in errors_of(valid_clinic(state="XX"))
+
+
+def test_unknown_timezone_is_refused():
+    assert errors_of(valid_clinic(timezone="Mars/Olympus")) == {
+        "timezone": ["Enter an IANA time zone name, such as America/Chicago."]
+    }
+
+
+def test_slug_is_made_unique_from_the_name():
+    first = make_clinic("Davenport – Northwest", 41.6, -90.6, slug="")
+    second = make_clinic("Davenport – Northwest", 41.6, -90.6, slug="")
+    assert first.slug == "davenport-northwest"
+    assert second.slug == "davenport-northwest-2"
+
+
+def test_inactive_clinics_are_not_visible():
+    make_clinic("Open", 41.5, -90.5)
+    make_clinic("Retired", 41.5, -90.5, is_active=False)
+    assert [c.name for c in Clinic.objects.active()] == ["Open"]
+
+
+def test_closing_before_opening_gets_clear_message():
+    clinic = make_clinic("A", 41.5, -90.5, hours=[])
+    hours = OpeningHours(clinic=clinic, weekday=0, opens=time(17), closes=time(8))
+    assert errors_of(hours) == {"closes": ["Closing time must be after opening time."]}
+
+
+def test_overlapping_hours_on_a_day_get_clear_message():
+    clinic = make_clinic("A", 41.5, -90.5, hours=[(0, time(8), time(12))])
+    overlapping = OpeningHours(clinic=clinic, weekday=0, opens=time(11), closes=time(15))
+    assert errors_of(overlapping) == {"__all__": ["These hours overlap 08:00–12:00 on the same day."]}
+
+
+def test_split_day_and_other_days_do_not_overlap():
+    clinic = make_clinic("A", 41.5, -90.5, hours=[(0, time(8), time(12))])
+    OpeningHours(clinic=clinic, weekday=0, opens=time(12), closes=time(17)).full_clean()
+    OpeningHours(clinic=clinic, weekday=1, opens=time(9), closes=time(11)).full_clean()
+
+
+def test_directions_link_uses_the_street_address():
+    clinic = valid_clinic(address_line2="Suite 210")
+    assert clinic.one_line_address == "850 43rd Avenue, Suite 210, Moline, IL 61265"
+    assert clinic.directions_url.endswith("destination=850+43rd+Avenue%2C+Suite+210%2C+Moline%2C+IL+61265")

@@ -1,0 +1,81 @@
+"""Settings refuse to start unsafely, and read the environment strictly."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from locator.env import DEVELOPMENT_SECRET_KEY, check_deployment_safety, envbool, envint, envjson
+
+GOOD_KEY = "k" * 50
+
+
+def start_django(**env: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh process, as a server would at start-up."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="locator.settings")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_no_environment_at_all_runs_for_development():
+    result = start_django()
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = start_django(DEBUG="false", ALLOWED_HOSTS="locator.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start():
+    result = start_django(DEBUG="false", SECRET_KEY=GOOD_KEY)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must name the hosts" in result.stderr
+
+
+def test_production_with_real_values_starts():
+    result = start_django(DEBUG="false", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="locator.example.org")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("secret_key", "hosts", "message"),
+    [
+        ("", ["a.example"], "SECRET_KEY"),
+        (DEVELOPMENT_SECRET_KEY, ["a.example"], "SECRET_KEY"),
+        ("short", ["a.example"], "SECRET_KEY"),
+        (GOOD_KEY, [], "ALLOWED_HOSTS"),
+        (GOOD_KEY, ["*"], "must not be '*'"),
+    ],
+)
+def test_unsafe_production_values_are_refused(secret_key, hosts, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        check_deployment_safety(debug=False, secret_key=secret_key, allowed_hosts=hosts)
+
+
+def test_typo_in_a_boolean_is_refused(monkeypatch):
+    monkeypatch.setenv("DEBUG", "ture")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be true or false"):
+        envbool("DEBUG", True)
+
+
+def test_non_number_is_refused(monkeypatch):
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "sixty")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        envint("DB_CONN_MAX_AGE", 60)
+
+
+def test_geocoder_options_must_be_a_json_object(monkeypatch):
+    monkeypatch.setenv("GEOCODER_OPTIONS", "[1, 2]")
+    with pytest.raises(ImproperlyConfigured, match="JSON object"):
+        envjson("GEOCODER_OPTIONS")
