@@ -310,11 +310,12 @@ def geocode_online(text: str) -> GeocodeResult:
     if location is None:
         cache.set(key, {"found": False}, config["NOT_FOUND_TTL"])
         return _not_found(text)
-    zip_match = ZIP_IN_TEXT_RE.search(location.address or "")
+    label = _short_label(location.address or text)
+    zip_match = ZIP_IN_TEXT_RE.search(label)
     place = Place(
         float(location.latitude),
         float(location.longitude),
-        _short_label(location.address or text),
+        label,
         Precision.ADDRESS,
         zip_code=zip_match[1] if zip_match else "",
     )

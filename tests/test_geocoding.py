@@ -1,0 +1,247 @@
+"""Geocoding: offline ZIPs and cities, the online geopy path behind a cache, and failures as values."""
+
+import pytest
+from geopy import exc as geopy_exc
+from geopy.location import Location
+
+from clinics.geocoding import (
+    FailureCode,
+    GeocodeFailure,
+    OfflineUSGeocoder,
+    Place,
+    Precision,
+    geocode,
+    split_city_state,
+)
+from clinics.states import US_STATES
+
+
+def place(text: str) -> Place:
+    result = geocode(text)
+    assert isinstance(result, Place), result
+    return result
+
+
+def failure(text) -> GeocodeFailure:
+    result = geocode(text)
+    assert isinstance(result, GeocodeFailure), result
+    return result
+
+
+# Real ZIPs in the three states, with their cities (the ZIP's label) and rough centres.
+REAL_ZIPS = [
+    ("61265", "Moline, IL 61265", 41.49, -90.50),
+    ("52403", "Cedar Rapids, IA 52403", 41.97, -91.63),
+    ("52806", "Davenport, IA 52806", 41.58, -90.60),
+    ("52601", "Burlington, IA 52601", 40.81, -91.13),
+    ("68022", "Elkhorn, NE 68022", 41.28, -96.24),
+    ("61602", "Peoria, IL 61602", 40.69, -89.59),
+    ("68102", "Omaha, NE 68102", 41.26, -95.93),
+]
+
+
+@pytest.mark.parametrize(("zip_code", "label", "lat", "lng"), REAL_ZIPS)
+def test_real_zip_codes_are_found_offline(zip_code, label, lat, lng):
+    result = place(zip_code)
+    assert result.label == label
+    assert result.precision == Precision.ZIP
+    assert result.latitude == pytest.approx(lat, abs=0.1)
+    assert result.longitude == pytest.approx(lng, abs=0.1)
+    assert result.timezone == "America/Chicago"
+
+
+@pytest.mark.parametrize("typed", ["61265-1234", "61265 1234", "  61265 ", "612651234"])
+def test_zip_plus_four_forms_find_the_zip(typed):
+    assert place(typed).label == "Moline, IL 61265"
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"),
+    [
+        ("Moline, IL", "Moline, IL"),
+        ("moline il", "Moline, IL"),
+        ("  MOLINE ,   il  ", "Moline, IL"),
+        ("Cedar Rapids, Iowa", "Cedar Rapids, IA"),
+        ("cedar rapids iowa", "Cedar Rapids, IA"),
+        ("Elkhorn, Nebraska", "Elkhorn, NE"),
+        ("Omaha NE", "Omaha, NE"),
+        ("Peoria, Illinois", "Peoria, IL"),
+        ("DeWitt, IA", "De Witt, IA"),
+        ("West Branch IA", "West Branch, IA"),
+        ("Saint Louis, MO", "Saint Louis, MO"),
+        ("St. Louis, Missouri", "Saint Louis, MO"),
+        ("Sioux City, Iowa", "Sioux City, IA"),
+    ],
+)
+def test_city_and_state_are_found_offline(typed, label):
+    result = place(typed)
+    assert result.label == label
+    assert result.precision == Precision.CITY
+    assert result.timezone == "America/Chicago"
+
+
+def test_city_centre_lies_among_its_zip_codes():
+    davenport = place("Davenport, IA")
+    assert 41.50 < davenport.latitude < 41.62
+    assert -90.68 < davenport.longitude < -90.50
+
+
+def test_a_city_without_state_is_taken_from_our_home_states_and_said_so():
+    davenport = place("Davenport")
+    assert davenport.label == "Davenport, IA"
+    assert "Add the state if you meant another Davenport" in davenport.note
+
+
+def test_a_city_in_many_states_but_none_of_ours_asks_for_the_state():
+    result = failure("Arlington")
+    assert result.code == FailureCode.NOT_FOUND
+    assert "more than one Arlington" in result.message
+
+
+def test_timezone_comes_from_the_zip():
+    assert place("32801").timezone == "America/New_York"  # Orlando
+    assert place("85001").timezone == "America/Phoenix"
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "words"),
+    [
+        ("", FailureCode.EMPTY, "Enter a ZIP code"),
+        ("   ", FailureCode.EMPTY, "Enter a ZIP code"),
+        (None, FailureCode.EMPTY, "Enter a ZIP code"),
+        ("00000", FailureCode.NOT_FOUND, "00000 isn't a US ZIP code we know"),
+        ("99999", FailureCode.NOT_FOUND, "99999 isn't a US ZIP code we know"),
+        ("Springfeld, IL", FailureCode.NOT_FOUND, "couldn't find a city called “Springfeld” in Illinois"),
+        ("Atlantis, Iowa", FailureCode.NOT_FOUND, "couldn't find a city called “Atlantis” in Iowa"),
+        ("x" * 500, FailureCode.TOO_LONG, "too long"),
+        ("61265\x00", FailureCode.INVALID, "doesn't look like a place"),
+        ("\x1b[31mMoline", FailureCode.INVALID, "doesn't look like a place"),
+        ("?!?!", FailureCode.INVALID, "doesn't look like a place"),
+        ("qwertyuiop", FailureCode.NOT_FOUND, "couldn't find that place"),
+        ("850 43rd Ave", FailureCode.ADDRESS_UNSUPPORTED, "can't look up street addresses"),
+    ],
+)
+def test_bad_input_gets_a_clear_message(typed, code, words):
+    result = failure(typed)
+    assert result.code == code
+    assert words in result.message
+    assert not result.is_service_failure
+
+
+def test_garbage_never_raises():
+    import random
+
+    rng = random.Random(7)
+    alphabet = "abc XYZ 0123456789,.-#/\\'\"<>&;\t\n\u00e9\u4e2d\U0001f600"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 220)))
+        assert isinstance(geocode(text), Place | GeocodeFailure)
+
+
+def test_without_a_street_geocoder_the_zip_in_an_address_is_used_and_said():
+    result = place("850 43rd Avenue, Moline, IL 61265")
+    assert result.label == "Moline, IL 61265"
+    assert result.note == "We can't look up street addresses right now, so we're showing clinics near 61265."
+
+
+def test_without_a_street_geocoder_the_city_in_an_address_is_used_and_said():
+    result = place("850 43rd Ave, Moline IL")
+    assert result.label == "Moline, IL"
+    assert "showing clinics near Moline, IL" in result.note
+
+
+def test_offline_geocoder_is_a_geopy_geocoder():
+    location = OfflineUSGeocoder().geocode("61265")
+    assert isinstance(location, Location)
+    assert location.address == "Moline, IL 61265"
+    assert location.raw["precision"] == "zip"
+    assert location.raw["timezone"] == "America/Chicago"
+    assert OfflineUSGeocoder().geocode("nowhere at all") is None
+
+
+@pytest.mark.parametrize("state", sorted(US_STATES.values()))
+def test_every_state_name_is_understood(state):
+    assert split_city_state(f"Springfield, {state}") is not None
+
+
+# --- The online path, with a fake geopy geocoder injected through settings -----------------
+
+ADDRESS = "850 43rd Ave, Moline IL"
+ANSWER = (41.4627, -90.5142, "850, 43rd Avenue, Moline, Rock Island County, Illinois, 61265, United States")
+
+
+def test_street_address_goes_to_the_configured_geocoder(fake_geocoder):
+    fake_geocoder.answers[ADDRESS] = ANSWER
+    result = place(ADDRESS)
+    assert (result.latitude, result.longitude) == (41.4627, -90.5142)
+    assert result.precision == Precision.ADDRESS
+    assert result.label == "850, 43rd Avenue, Moline, Rock Island County, Illinois, 61265"
+    assert result.zip_code == "61265"
+    assert fake_geocoder.options["user_agent"] == "rock-valley-clinic-locator"
+    assert fake_geocoder.options["timeout"] == 3.0
+
+
+def test_one_address_is_asked_for_once(fake_geocoder):
+    fake_geocoder.answers[ADDRESS] = ANSWER
+    first = place(ADDRESS)
+    second = place("  850 43RD AVE,   moline il ")
+    assert first.latitude == second.latitude
+    assert fake_geocoder.calls == [ADDRESS]
+
+
+def test_not_found_is_cached_too(fake_geocoder):
+    assert failure("1 Nowhere Road, Moline IL").code == FailureCode.NOT_FOUND
+    assert failure("1 Nowhere Road, Moline IL").code == FailureCode.NOT_FOUND
+    assert fake_geocoder.calls == ["1 Nowhere Road, Moline IL"]
+
+
+def test_zip_and_city_searches_never_call_the_online_geocoder(fake_geocoder):
+    place("61265")
+    place("Moline, IL")
+    assert fake_geocoder.calls == []
+
+
+@pytest.mark.parametrize(
+    ("fault", "code", "words"),
+    [
+        (geopy_exc.GeocoderTimedOut("slow"), FailureCode.TIMEOUT, "taking too long"),
+        (geopy_exc.GeocoderServiceError("boom"), FailureCode.UNAVAILABLE, "unavailable right now"),
+        (geopy_exc.GeocoderUnavailable("down"), FailureCode.UNAVAILABLE, "unavailable right now"),
+        (geopy_exc.GeocoderQuotaExceeded("429"), FailureCode.QUOTA, "busy right now"),
+        (geopy_exc.GeocoderRateLimited("429"), FailureCode.QUOTA, "busy right now"),
+        (ConnectionResetError("reset"), FailureCode.UNAVAILABLE, "unavailable right now"),
+    ],
+)
+def test_geocoder_faults_become_clear_service_failures(fake_geocoder, fault, code, words):
+    fake_geocoder.fault = fault
+    result = failure("1 Main Street, Anytown")
+    assert result.code == code
+    assert words in result.message
+    assert result.is_service_failure
+
+
+def test_faults_are_not_cached(fake_geocoder):
+    fake_geocoder.fault = geopy_exc.GeocoderTimedOut("slow")
+    failure("1 Main Street, Anytown")
+    fake_geocoder.fault = None
+    fake_geocoder.answers["1 Main Street, Anytown"] = (41.0, -90.0, "1 Main Street, Anytown, Iowa")
+    assert place("1 Main Street, Anytown").latitude == 41.0
+    assert len(fake_geocoder.calls) == 2
+
+
+def test_when_the_geocoder_is_down_the_zip_in_the_address_is_used(fake_geocoder):
+    fake_geocoder.fault = geopy_exc.GeocoderUnavailable("down")
+    result = place("850 43rd Avenue, Moline, IL 61265")
+    assert result.label == "Moline, IL 61265"
+    assert "showing clinics near 61265" in result.note
+
+
+def test_geocoder_is_built_from_a_geopy_service_name(settings):
+    from clinics.geocoding import _online_geocode_callable
+
+    settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "nominatim"}
+    limiter = _online_geocode_callable()
+    from geopy.geocoders import Nominatim
+
+    assert isinstance(limiter.func.__self__, Nominatim)
+    assert limiter.func.__self__.timeout == 3.0
