@@ -1,0 +1,137 @@
+"""The clinic list and detail, services, GeoJSON, JSON errors everywhere, and the OpenAPI schema."""
+
+import pytest
+
+from clinics.models import Clinic
+from tests.conftest import make_clinic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_clinic_list_is_paginated_and_ordered(demo_data, client):
+    body = client.get("/api/v1/clinics/", {"page_size": 5}).json()
+    assert body["count"] == 13
+    assert len(body["results"]) == 5
+    assert body["next"].endswith("page=2&page_size=5")
+    assert body["previous"] is None
+    last = client.get("/api/v1/clinics/", {"page_size": 5, "page": 3}).json()
+    assert len(last["results"]) == 3
+    everyone = [
+        c["slug"]
+        for p in (1, 2, 3)
+        for c in client.get("/api/v1/clinics/", {"page_size": 5, "page": p}).json()["results"]
+    ]
+    assert everyone == list(Clinic.objects.order_by("state", "city", "name").values_list("slug", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"state": "NE"}, ["elkhorn"]),
+        ({"service": "aquatic-therapy"}, ["davenport-northwest", "moline-valley-view"]),
+        ({"q": "cedar"}, ["cedar-rapids-pci-vestibular-clinic", "muscatine-cedarwood"]),
+        ({"q": "52601"}, ["burlington"]),
+        ({"state": "IL", "service": "sports-injury-prevention"}, ["peoria"]),
+    ],
+)
+def test_clinic_list_filters(demo_data, client, params, expected):
+    body = client.get("/api/v1/clinics/", params).json()
+    assert sorted(c["slug"] for c in body["results"]) == expected
+
+
+def test_bad_filter_values_get_a_400_naming_them(demo_data, client):
+    error = client.get("/api/v1/clinics/", {"state": "ZZ"}).json()["error"]
+    assert error["code"] == "invalid_parameters"
+    assert "ZZ is not one of the available choices" in error["fields"]["state"][0]
+
+
+def test_page_past_the_end_is_a_json_404(demo_data, client):
+    response = client.get("/api/v1/clinics/", {"page": 99})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_clinic_detail_has_hours_for_the_week(demo_data, client):
+    body = client.get("/api/v1/clinics/burlington/").json()
+    assert body["name"] == "Burlington"
+    assert body["street"] == "3180 Agency Street"
+    assert [day["text"] for day in body["hours"]] == ["7 AM–7 PM"] * 4 + ["7 AM–5 PM", "Closed", "Closed"]
+    assert body["hours"][0]["intervals"] == [{"opens": "07:00", "closes": "19:00"}]
+    assert isinstance(body["open_now"], bool)
+    assert "internal_notes" not in body
+
+
+def test_unknown_and_retired_clinics_are_json_404s(demo_data, client):
+    Clinic.objects.filter(slug="burlington").update(is_active=False)
+    for url in ("/api/v1/clinics/burlington/", "/api/v1/clinics/no-such-clinic/", "/api/v1/nothing-here/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_services_catalogue(demo_data, client):
+    body = client.get("/api/v1/services/").json()
+    assert len(body) == 9
+    assert [s["name"] for s in body] == sorted(s["name"] for s in body)
+    needling = next(s for s in body if s["slug"] == "dry-needling")
+    assert needling["name"] == "Dry needling"
+    assert needling["description"].startswith("Thin filament needles")
+
+
+def test_geojson_has_every_active_located_clinic(demo_data, client):
+    Clinic.objects.filter(slug="burlington").update(is_active=False)
+    make_clinic("Unlocated", None, None)
+    response = client.get("/api/v1/clinics.geojson")
+    assert response["Content-Type"] == "application/geo+json"
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert len(body["features"]) == 12
+    moline = next(f for f in body["features"] if f["id"] == "moline-valley-view")
+    assert moline["geometry"] == {"type": "Point", "coordinates": [-90.498, 41.4906]}
+    assert moline["properties"]["schedule_url"].startswith("https://schedule.example.com/")
+
+
+def test_script_in_a_clinic_name_is_returned_as_plain_data(db, client):
+    make_clinic("<img src=x onerror=alert(1)>", 41.5, -90.5)
+    body = client.get("/api/v1/clinics/nearest/", {"lat": 41.5, "lng": -90.5}).json()
+    assert body["results"][0]["name"] == "<img src=x onerror=alert(1)>"
+
+
+def test_only_reading_is_allowed(demo_data, client):
+    response = client.post("/api/v1/clinics/", {}, content_type="application/json")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+# --- OpenAPI ---------------------------------------------------------------------------------
+
+
+def test_schema_is_valid_openapi(db):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_schema_documents_every_endpoint(db, client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {
+        "/api/v1/clinics/",
+        "/api/v1/clinics.geojson",
+        "/api/v1/clinics/nearest/",
+        "/api/v1/clinics/{slug}/",
+        "/api/v1/services/",
+    }
+    nearest = schema["paths"]["/api/v1/clinics/nearest/"]["get"]
+    names = {p["name"] for p in nearest["parameters"]}
+    assert {"q", "lat", "lng", "radius", "service", "open_now", "limit"} <= names
+    assert {"200", "400", "429", "503"} <= set(nearest["responses"])
+
+
+def test_interactive_docs_are_served_from_our_own_static_files(db, client):
+    page = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in page
+    assert "cdn" not in page.lower()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page

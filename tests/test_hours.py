@@ -1,0 +1,58 @@
+"""Open now and today's hours, in the clinic's own time zone, across a DST change."""
+
+from datetime import UTC, datetime, time
+
+import pytest
+
+from clinics.hours import format_time, status_at, week_table
+from tests.conftest import make_clinic
+
+pytestmark = pytest.mark.django_db
+
+EIGHT_TO_FIVE = [(day, time(8), time(17)) for day in range(7)]
+
+
+@pytest.mark.parametrize(
+    ("utc", "open_now"),
+    [
+        # Saturday 2026-03-07: Chicago is UTC-6, so 13:30 UTC is 7:30 local -> closed.
+        (datetime(2026, 3, 7, 13, 30, tzinfo=UTC), False),
+        (datetime(2026, 3, 7, 14, 30, tzinfo=UTC), True),
+        # Monday 2026-03-09, after DST began on the 8th: UTC-5, so 13:30 UTC is 8:30 local -> open.
+        (datetime(2026, 3, 9, 13, 30, tzinfo=UTC), True),
+        (datetime(2026, 3, 9, 22, 30, tzinfo=UTC), False),  # 17:30 local
+        (datetime(2026, 3, 9, 21, 59, tzinfo=UTC), True),  # 16:59 local
+    ],
+)
+def test_open_now_follows_the_clinics_wall_clock_across_dst(utc, open_now):
+    clinic = make_clinic("Chicago", 41.0, -90.0, timezone="America/Chicago", hours=EIGHT_TO_FIVE)
+    assert status_at(clinic, utc).open_now is open_now
+
+
+def test_closing_time_itself_is_closed_and_opening_time_is_open():
+    clinic = make_clinic("Chicago", 41.0, -90.0, hours=[(0, time(8), time(17))])
+    monday_8am = datetime(2026, 6, 1, 13, 0, tzinfo=UTC)  # CDT
+    monday_5pm = datetime(2026, 6, 1, 22, 0, tzinfo=UTC)
+    assert status_at(clinic, monday_8am).open_now is True
+    assert status_at(clinic, monday_5pm).open_now is False
+
+
+def test_today_is_the_clinics_today_not_the_servers():
+    # 03:00 UTC Tuesday is still Monday evening in Chicago.
+    clinic = make_clinic("Chicago", 41.0, -90.0, hours=[(0, time(7), time(23)), (1, time(9), time(12))])
+    status = status_at(clinic, datetime(2026, 6, 2, 3, 0, tzinfo=UTC))
+    assert status.open_now is True
+    assert status.hours_today == "7 AM–11 PM"
+
+
+def test_split_days_and_closed_days_read_naturally():
+    clinic = make_clinic("Split", 41.0, -90.0, hours=[(0, time(13), time(17, 30)), (0, time(7, 30), time(12))])
+    table = week_table(clinic)
+    assert [day.name for day in table][:2] == ["Monday", "Tuesday"]
+    assert table[0].text == "7:30 AM–12 PM, 1 PM–5:30 PM"
+    assert table[1].text == "Closed"
+
+
+@pytest.mark.parametrize(("t", "text"), [(time(0), "12 AM"), (time(12), "12 PM"), (time(19, 5), "7:05 PM")])
+def test_times_are_written_the_american_way(t, text):
+    assert format_time(t) == text

@@ -1,0 +1,162 @@
+"""Nearest-clinic search, pure of HTTP: ranking, radius, filters and the bounding box."""
+
+import math
+from datetime import UTC, datetime, time
+
+import pytest
+
+from clinics.search import (
+    EARTH_RADIUS_MILES,
+    NEAREST_FALLBACK_COUNT,
+    SearchQuery,
+    bounding_box,
+    haversine_miles,
+    nearest_clinics,
+)
+from tests.conftest import make_clinic
+
+pytestmark = pytest.mark.django_db
+
+
+def cosine_law_miles(lat1, lon1, lat2, lon2):
+    """Great-circle distance by the spherical law of cosines: independent of the code's haversine."""
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(dl)
+    return EARTH_RADIUS_MILES * math.acos(max(-1.0, min(1.0, c)))
+
+
+def names(result):
+    return [m.clinic.name for m in result.matches]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "miles"),
+    [
+        ((41.4906, -90.498), (41.5416, -90.5843), 5.8),  # Moline -> Davenport
+        ((41.8781, -87.6298), (40.7128, -74.0060), 711.0),  # Chicago -> New York
+        ((0.0, 179.9), (0.0, -179.9), 13.8),  # across the 180th meridian
+    ],
+)
+def test_haversine_agrees_with_an_independent_formula(a, b, miles):
+    assert haversine_miles(*a, *b) == pytest.approx(cosine_law_miles(*a, *b), abs=0.01)
+    assert haversine_miles(*a, *b) == pytest.approx(miles, abs=0.5)
+
+
+def test_clinics_come_nearest_first_with_distances():
+    make_clinic("Far", 41.90, -90.50)
+    make_clinic("Near", 41.50, -90.50)
+    make_clinic("Middle", 41.70, -90.50)
+    result = nearest_clinics(SearchQuery(41.49, -90.50, radius_miles=50))
+    assert names(result) == ["Near", "Middle", "Far"]
+    expected = [round(cosine_law_miles(41.49, -90.50, lat, -90.50), 1) for lat in (41.50, 41.70, 41.90)]
+    assert [m.distance_miles for m in result.matches] == expected
+    assert all(m.within_radius for m in result.matches)
+
+
+def test_radius_edge_is_inclusive_to_the_mile():
+    # 0.3618 degrees of latitude is 25.0 miles; 0.3650 is 25.2.
+    make_clinic("Just inside", 41.0 + 0.3617, -90.0)
+    make_clinic("Just outside", 41.0 + 0.3650, -90.0)
+    result = nearest_clinics(SearchQuery(41.0, -90.0, radius_miles=25))
+    assert names(result) == ["Just inside"]
+    assert result.matches[0].distance_miles == 25.0
+
+
+def test_when_nothing_is_inside_the_radius_the_nearest_are_returned_marked_outside():
+    for i in range(5):
+        make_clinic(f"Clinic {i}", 41.0 + i, -90.0)
+    result = nearest_clinics(SearchQuery(28.54, -81.38, radius_miles=25))  # Orlando
+    assert len(result.matches) == NEAREST_FALLBACK_COUNT
+    assert names(result) == ["Clinic 0", "Clinic 1", "Clinic 2"]
+    assert not result.any_within_radius
+    assert all(not m.within_radius for m in result.matches)
+
+
+def test_an_empty_directory_gives_an_empty_answer():
+    assert nearest_clinics(SearchQuery(41.0, -90.0)).matches == []
+
+
+def test_inactive_and_unlocated_clinics_never_show():
+    make_clinic("Retired", 41.0, -90.0, is_active=False)
+    make_clinic("Unlocated", None, None)
+    make_clinic("Open", 41.01, -90.0)
+    assert names(nearest_clinics(SearchQuery(41.0, -90.0))) == ["Open"]
+
+
+def test_a_clinic_must_offer_every_requested_service():
+    make_clinic("Pool only", 41.0, -90.0, services=("physical-therapy", "aquatic-therapy"))
+    make_clinic("Both", 41.01, -90.0, services=("physical-therapy", "aquatic-therapy", "dry-needling"))
+    make_clinic("Plain", 41.02, -90.0)
+    assert names(nearest_clinics(SearchQuery(41.0, -90.0, services=["aquatic-therapy"]))) == ["Pool only", "Both"]
+    both = SearchQuery(41.0, -90.0, services=["aquatic-therapy", "dry-needling"])
+    assert names(nearest_clinics(both)) == ["Both"]
+
+
+def test_limit_caps_the_answer():
+    for i in range(12):
+        make_clinic(f"C{i:02d}", 41.0 + i * 0.01, -90.0)
+    assert names(nearest_clinics(SearchQuery(41.0, -90.0, limit=3))) == ["C00", "C01", "C02"]
+
+
+def test_open_now_filter_and_todays_hours_use_the_clinics_own_time_zone():
+    # Monday 2026-03-02 15:30 UTC is 9:30 in Chicago and 8:30 in Denver.
+    monday = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
+    make_clinic("Chicago nine", 41.0, -90.0, timezone="America/Chicago", hours=[(0, time(9), time(17))])
+    make_clinic("Denver nine", 41.01, -90.0, timezone="America/Denver", hours=[(0, time(9), time(17))])
+    everyone = nearest_clinics(SearchQuery(41.0, -90.0, at=monday))
+    assert [(m.clinic.name, m.open_now, m.hours_today) for m in everyone.matches] == [
+        ("Chicago nine", True, "9 AM–5 PM"),
+        ("Denver nine", False, "9 AM–5 PM"),
+    ]
+    assert names(nearest_clinics(SearchQuery(41.0, -90.0, open_now=True, at=monday))) == ["Chicago nine"]
+
+
+# --- Bounding boxes -----------------------------------------------------------------------
+
+
+def inside(box, lat, lon):
+    return box.min_lat <= lat <= box.max_lat and any(lo <= lon <= hi for lo, hi in box.lon_ranges)
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(41.5, -90.5), (0.0, 0.0), (64.8, -147.7), (-45.0, 170.0), (71.0, -156.0)])
+def test_box_holds_every_point_on_the_circle(lat, lon):
+    radius = 100.0
+    box = bounding_box(lat, lon, radius)
+    for bearing in range(0, 360, 5):
+        # A point exactly `radius` miles away on this bearing (the direct geodesic problem on a sphere).
+        d, b = radius / EARTH_RADIUS_MILES * 0.9999, math.radians(bearing)
+        p1, l1 = math.radians(lat), math.radians(lon)
+        p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+        l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+        lon2 = (math.degrees(l2) + 540) % 360 - 180
+        assert inside(box, math.degrees(p2), lon2), bearing
+
+
+def test_box_near_the_north_pole_spans_every_longitude():
+    box = bounding_box(89.9, 10.0, 50)
+    assert box.lon_ranges == [(-180.0, 180.0)]
+    assert box.max_lat == 90.0
+
+
+def test_box_across_the_180th_meridian_is_split_in_two():
+    box = bounding_box(-17.7, 179.9, 50)  # Fiji
+    assert len(box.lon_ranges) == 2
+    (west_lo, west_hi), (east_lo, east_hi) = box.lon_ranges
+    assert west_hi == 180.0 and east_lo == -180.0
+    assert west_lo < 179.9 and east_hi > -180.0
+
+
+def test_search_finds_clinics_across_the_180th_meridian():
+    make_clinic("Taveuni east", -16.8, -179.95, timezone="Pacific/Fiji")
+    make_clinic("Taveuni west", -16.8, 179.95, timezone="Pacific/Fiji")
+    make_clinic("Far away", -16.8, 170.0, timezone="Pacific/Fiji")
+    result = nearest_clinics(SearchQuery(-16.8, 179.99, radius_miles=25))
+    assert names(result) == ["Taveuni west", "Taveuni east"]
+
+
+def test_search_near_the_pole_finds_clinics_on_the_other_side():
+    make_clinic("Across the pole", 89.8, -170.0, timezone="UTC")
+    make_clinic("Same side", 89.7, 10.0, timezone="UTC")
+    result = nearest_clinics(SearchQuery(89.8, 10.0, radius_miles=50))
+    assert sorted(names(result)) == ["Across the pole", "Same side"]
+    assert result.matches[0].clinic.name == "Same side"
