@@ -8,7 +8,12 @@ from clinics.states import STATE_CHOICES
 
 
 class ClinicFilter(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=STATE_CHOICES, help_text="Two-letter state code, e.g. IA.")
+    # "" (any state) is listed so that a blank form field is documented as allowed.
+    state = django_filters.ChoiceFilter(
+        choices=[("", "Any state"), *STATE_CHOICES],
+        empty_label=None,
+        help_text="Two-letter state code, e.g. IA; empty for any state.",
+    )
     service = django_filters.CharFilter(
         field_name="services__slug", help_text="A service slug; only clinics offering it."
     )

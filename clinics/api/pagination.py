@@ -1,7 +1,36 @@
+from __future__ import annotations
+
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 
 
 class ClinicPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        """A page_size that is not a whole number from 1 to 100 is an error, not silently ignored."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError(
+                {self.page_size_query_param: [f"Enter a whole number from 1 to {self.max_page_size}."]}
+            )
+        return size
+
+    def get_schema_operation_parameters(self, view: object) -> list[dict[str, object]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if parameter["name"] == self.page_size_query_param:
+                schema.update(minimum=1, maximum=self.max_page_size)  # type: ignore[union-attr]
+            elif parameter["name"] == self.page_query_param:
+                schema.update(minimum=1)  # type: ignore[union-attr]
+        return parameters

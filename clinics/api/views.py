@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -45,6 +46,11 @@ ERROR_SCHEMA = inline_serializer(
 )
 
 
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
 class SearchThrottle(AnonRateThrottle):
     """Anonymous searches, counted in the shared cache (Redis in production)."""
 
@@ -61,7 +67,14 @@ def visible_clinics() -> QuerySet[Clinic]:
     )
 
 
-@extend_schema(tags=["clinics"], responses={200: ClinicSerializer(many=True), 400: ERROR_SCHEMA})
+@extend_schema(
+    tags=["clinics"],
+    responses={
+        200: ClinicSerializer(many=True),
+        400: ERROR_SCHEMA,
+        404: OpenApiResponse(ERROR_SCHEMA, description="No such page."),
+    },
+)
 class ClinicListView(generics.ListAPIView):
     """Active clinics, ordered by state, city and name."""
 
@@ -166,6 +179,7 @@ class NearestClinicsView(APIView):
 )
 class ClinicGeoJSONView(APIView):
     throttle_classes = [ReadThrottle]
+    renderer_classes = [GeoJSONRenderer]
 
     def get(self, request: Request) -> Response:
         features = []
@@ -179,4 +193,4 @@ class ClinicGeoJSONView(APIView):
                     "properties": props,
                 }
             )
-        return Response({"type": "FeatureCollection", "features": features}, content_type="application/geo+json")
+        return Response({"type": "FeatureCollection", "features": features})

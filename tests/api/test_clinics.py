@@ -135,3 +135,9 @@ def test_interactive_docs_are_served_from_our_own_static_files(db, client):
     assert "swagger-ui" in page
     assert "cdn" not in page.lower()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
+
+
+@pytest.mark.parametrize("page_size", ["0", "101", "ten", "null"])
+def test_bad_page_size_gets_a_400(demo_data, client, page_size):
+    error = client.get("/api/v1/clinics/", {"page_size": page_size}).json()["error"]
+    assert error["fields"]["page_size"] == ["Enter a whole number from 1 to 100."]
