@@ -104,15 +104,20 @@ def normalize_query(text: str) -> str:
     return text.lower()
 
 
+_PUNCT_RE = re.compile(r"[.'’]")
+_NON_ALNUM_RE = re.compile(r"[^a-z0-9]+")
+_PREFIXES = (("saint ", "st "), ("ste ", "st "), ("fort ", "ft "), ("mount ", "mt "))
+
+
+@lru_cache(maxsize=65536)
 def _city_key(city: str) -> str:
-    """'St. Louis' and 'saint louis' and 'ST LOUIS' meet at one key."""
-    key = unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode().lower()
-    key = re.sub(r"[.'’]", "", key)
-    key = re.sub(r"[^a-z0-9]+", " ", key).strip()
-    key = re.sub(r"^(saint|ste) ", "st ", key)
-    key = re.sub(r"^fort ", "ft ", key)
-    key = re.sub(r"^mount ", "mt ", key)
-    # "DeWitt" and "De Witt" are the same town.
+    """'St. Louis' and 'saint louis' and 'ST LOUIS' meet at one key; so do 'DeWitt' and 'De Witt'."""
+    key = city if city.isascii() else unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode()
+    key = _NON_ALNUM_RE.sub(" ", _PUNCT_RE.sub("", key.lower())).strip()
+    for long, short in _PREFIXES:
+        if key.startswith(long):
+            key = short + key[len(long) :]
+            break
     return key.replace(" ", "")
 
 

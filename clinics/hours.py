@@ -13,10 +13,6 @@ from django.utils import timezone as dj_timezone
 from clinics.models import Clinic, OpeningHours, Weekday
 
 
-def clinic_zone(clinic: Clinic) -> ZoneInfo:
-    return ZoneInfo(clinic.timezone or settings.TIME_ZONE)
-
-
 def format_time(value: time) -> str:
     """7:00 AM -> '7 AM', 5:30 PM -> '5:30 PM' (the style US clinics use)."""
     hour = value.hour % 12 or 12
@@ -42,16 +38,27 @@ def _intervals(clinic: Clinic) -> list[OpeningHours]:
     return list(clinic.hours.all())
 
 
+def zone_named(name: str) -> ZoneInfo:
+    return ZoneInfo(name or settings.TIME_ZONE)
+
+
+def clinic_zone(clinic: Clinic) -> ZoneInfo:
+    return zone_named(clinic.timezone)
+
+
 def status_at(clinic: Clinic, at: datetime | None = None) -> HoursStatus:
     """Whether the clinic is open at ``at`` (now by default) and its hours that local day."""
+    return status_of(_intervals(clinic), clinic.timezone, at)
+
+
+def status_of(intervals: Iterable[OpeningHours], timezone: str, at: datetime | None = None) -> HoursStatus:
+    """The same, from a clinic's intervals and time zone name."""
     moment = at or dj_timezone.now()
-    local = moment.astimezone(clinic_zone(clinic))
-    today = [i for i in _intervals(clinic) if i.weekday == local.weekday()]
-    today.sort(key=lambda i: i.opens)
+    local = moment.astimezone(zone_named(timezone))
+    today = sorted((i for i in intervals if i.weekday == local.weekday()), key=lambda i: i.opens)
     now_t = local.time().replace(tzinfo=None)
-    is_open = any(i.opens <= now_t < i.closes for i in today)
     return HoursStatus(
-        open_now=is_open,
+        open_now=any(i.opens <= now_t < i.closes for i in today),
         hours_today=format_intervals(today),
         intervals_today=[(i.opens, i.closes) for i in today],
         local_time=local,

@@ -46,20 +46,6 @@ class ClinicQuerySet(models.QuerySet["Clinic"]):
     def located(self) -> ClinicQuerySet:
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
-    def offering(self, *service_slugs: str) -> ClinicQuerySet:
-        """Clinics that offer every one of the given services."""
-        qs = self
-        for slug in dict.fromkeys(service_slugs):
-            qs = qs.filter(services__slug=slug)
-        return qs
-
-    def in_box(self, min_lat: float, max_lat: float, lon_ranges: list[tuple[float, float]]) -> ClinicQuerySet:
-        """Clinics inside a latitude band and any of the longitude ranges (two across the 180th meridian)."""
-        lon_q = models.Q()
-        for low, high in lon_ranges:
-            lon_q |= models.Q(longitude__gte=low, longitude__lte=high)
-        return self.filter(lon_q, latitude__gte=min_lat, latitude__lte=max_lat)
-
 
 class Clinic(models.Model):
     name = models.CharField(max_length=150)

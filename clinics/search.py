@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, prefetch_related_objects
-
-from clinics.hours import status_at
-from clinics.models import Clinic, OpeningHours
+from clinics.hours import status_at, status_of
+from clinics.models import Clinic
+from clinics.search_sql import BoxRow, box_rows, clinics_with_details, hours_for
 
 EARTH_RADIUS_MILES = 3958.7613
 # Half the earth's circumference: a box this size holds every point.
@@ -98,29 +97,24 @@ class SearchResult:
         return any(m.within_radius for m in self.matches)
 
 
-def _candidates(query: SearchQuery, radius: float) -> list[tuple[float, Clinic]]:
-    """Clinics within ``radius`` miles that pass the filters, with their exact distances."""
+def _candidates(query: SearchQuery, radius: float) -> list[tuple[float, BoxRow]]:
+    """Clinics within ``radius`` miles that pass the filters, nearest first, with exact distances."""
     box = bounding_box(query.latitude, query.longitude, radius)
-    qs = Clinic.objects.active().located().offering(*query.services).in_box(box.min_lat, box.max_lat, box.lon_ranges)
     found = []
-    for clinic in qs:
-        d = haversine_miles(query.latitude, query.longitude, float(clinic.latitude), float(clinic.longitude))  # type: ignore[arg-type]
+    for row in box_rows(box.min_lat, box.max_lat, box.lon_ranges, query.services):
+        d = haversine_miles(query.latitude, query.longitude, row.latitude, row.longitude)
         if d <= radius:
-            found.append((d, clinic))
+            found.append((d, row))
     found.sort(key=_rank)
+    if query.open_now:
+        hours = hours_for([row.pk for _, row in found])
+        found = [(d, row) for d, row in found if status_of(hours[row.pk], row.timezone, query.at).open_now]
     return found
-
-
-def _load_details(clinics: list[Clinic]) -> None:
-    """Services and hours, for the few clinics that will be shown (or filtered on open-now)."""
-    prefetch_related_objects(
-        clinics, "services", Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
-    )
 
 
 def nearest_clinics(query: SearchQuery) -> SearchResult:
     """Active clinics nearest to the origin, nearest first, filtered by services and open-now."""
-    within = _filter_open(query, _candidates(query, query.radius_miles))
+    within = _candidates(query, query.radius_miles)
     if within:
         return _result(query, within[: query.limit], within_radius=True)
 
@@ -129,27 +123,20 @@ def nearest_clinics(query: SearchQuery) -> SearchResult:
     want = min(query.limit, NEAREST_FALLBACK_COUNT)
     radius = max(query.radius_miles, 1.0)
     while radius < MAX_DISTANCE_MILES:
-        radius = min(radius * 2, MAX_DISTANCE_MILES)
-        found = _filter_open(query, _candidates(query, radius))
+        radius = min(radius * 4, MAX_DISTANCE_MILES)
+        found = _candidates(query, radius)
         if len(found) >= want or radius >= MAX_DISTANCE_MILES:
             return _result(query, found[:want], within_radius=False)
     return SearchResult(query, [])
 
 
-def _result(query: SearchQuery, chosen: list[tuple[float, Clinic]], *, within_radius: bool) -> SearchResult:
-    _load_details([c for _, c in chosen])
-    return SearchResult(query, [_match(query, d, c, within_radius) for d, c in chosen])
+def _result(query: SearchQuery, chosen: list[tuple[float, BoxRow]], *, within_radius: bool) -> SearchResult:
+    clinics = clinics_with_details([row.pk for _, row in chosen])
+    return SearchResult(query, [_match(query, d, c, within_radius) for (d, _), c in zip(chosen, clinics, strict=True)])
 
 
-def _rank(item: tuple[float, Clinic]) -> tuple[float, str]:
+def _rank(item: tuple[float, BoxRow]) -> tuple[float, str]:
     return (item[0], item[1].name)
-
-
-def _filter_open(query: SearchQuery, found: list[tuple[float, Clinic]]) -> list[tuple[float, Clinic]]:
-    if not query.open_now:
-        return found
-    _load_details([c for _, c in found])
-    return [(d, c) for d, c in found if status_at(c, query.at).open_now]
 
 
 def _match(query: SearchQuery, distance: float, clinic: Clinic, within: bool) -> ClinicMatch:

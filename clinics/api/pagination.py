@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -24,6 +26,13 @@ class ClinicPagination(PageNumberPagination):
                 {self.page_size_query_param: [f"Enter a whole number from 1 to {self.max_page_size}."]}
             )
         return size
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        """A page that is not a whole number is a 400 (a page past the end stays a 404)."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.isdigit() and raw not in self.last_page_strings:
+            raise ValidationError({self.page_query_param: ["Enter a page number: a whole number from 1."]})
+        return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view: object) -> list[dict[str, object]]:
         parameters = super().get_schema_operation_parameters(view)

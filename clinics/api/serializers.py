@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from clinics.hours import status_at, week_table
 from clinics.models import Clinic, Service
-from clinics.search import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES, ClinicMatch
+from clinics.search import ClinicMatch
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -93,11 +93,39 @@ class ClinicDetailSerializer(ClinicSerializer):
         return DayHoursSerializer(week_table(obj), many=True).data  # type: ignore[return-value]
 
 
+def clinic_card(clinic: Clinic, request: Any) -> dict[str, Any]:
+    """ClinicSerializer's output, built directly: the nearest search's hot path.
+
+    DRF's field machinery cost more than the search itself (docs/performance.md); a test
+    keeps the two identical.
+    """
+    return {
+        "slug": clinic.slug,
+        "name": clinic.name,
+        "street": clinic.street,
+        "address_line2": clinic.address_line2,
+        "city": clinic.city,
+        "state": clinic.state,
+        "zip_code": clinic.zip_code,
+        "phone": clinic.phone,
+        "email": clinic.email,
+        "latitude": None if clinic.latitude is None else float(clinic.latitude),
+        "longitude": None if clinic.longitude is None else float(clinic.longitude),
+        "location_approximate": clinic.location_is_approximate,
+        "timezone": clinic.timezone,
+        "notice": clinic.notice,
+        "services": [{"slug": s.slug, "name": s.name} for s in clinic.services.all()],
+        "schedule_url": clinic.schedule_url,
+        "directions_url": clinic.directions_url,
+        "url": absolute(request, clinic.get_absolute_url()),
+    }
+
+
 class NearbyClinicSerializer(serializers.Serializer):
-    """A clinic in a nearest-search answer, with its distance and today's status."""
+    """Clinics in a nearest-search answer, with distance and today's status (use with many=True)."""
 
     def to_representation(self, match: ClinicMatch) -> dict[str, Any]:
-        data = ClinicSerializer(match.clinic, context=self.context).data
+        data = clinic_card(match.clinic, self.context.get("request"))
         data.update(
             distance_miles=match.distance_miles,
             within_radius=match.within_radius,
@@ -134,37 +162,3 @@ class NearestResponseSchema(serializers.Serializer):
     message = serializers.CharField(allow_blank=True)
     count = serializers.IntegerField()
     results = NearbyClinicSchema(many=True)
-
-
-class NearestQuerySerializer(serializers.Serializer):
-    """The nearest search's query string: a place (q) or coordinates (lat and lng), and filters."""
-
-    q = serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False, help_text="ZIP code, city and state, or address."
-    )
-    lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
-    lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
-    radius = serializers.FloatField(
-        required=False, default=DEFAULT_RADIUS_MILES, min_value=0.1, max_value=MAX_RADIUS_MILES, help_text="Miles."
-    )
-    service = serializers.ListField(
-        child=serializers.SlugField(), required=False, default=list, help_text="Service slug; repeatable."
-    )
-    open_now = serializers.BooleanField(required=False, default=False)
-    limit = serializers.IntegerField(required=False, default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT)
-
-    def validate_service(self, value: list[str]) -> list[str]:
-        known = set(Service.objects.filter(slug__in=value).values_list("slug", flat=True))
-        unknown = [slug for slug in value if slug not in known]
-        if unknown:
-            raise serializers.ValidationError(f"Unknown service: {', '.join(unknown)}. See /api/v1/services/.")
-        return value
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        has_lat, has_lng = "lat" in attrs, "lng" in attrs
-        if has_lat != has_lng:
-            missing = "lng" if has_lat else "lat"
-            raise serializers.ValidationError({missing: ["Give both lat and lng, or neither."]})
-        if not has_lat and not attrs.get("q", "").strip():
-            raise serializers.ValidationError({"q": ["Give a ZIP code, city or address (q), or lat and lng."]})
-        return attrs

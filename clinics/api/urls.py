@@ -10,4 +10,5 @@ urlpatterns = [
     path("clinics/nearest/", views.NearestClinicsView.as_view(), name="clinic-nearest"),
     path("clinics/<slug:slug>/", views.ClinicDetailView.as_view(), name="clinic-detail"),
     path("services/", views.ServiceListView.as_view(), name="service-list"),
+    path("health/", views.HealthView.as_view(), name="health"),
 ]

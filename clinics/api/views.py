@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,11 +15,11 @@ from rest_framework.views import APIView
 
 from clinics.api.errors import GeocodeError
 from clinics.api.filters import ClinicFilter
+from clinics.api.params import nearest_openapi_parameters, parse_nearest
 from clinics.api.serializers import (
     ClinicDetailSerializer,
     ClinicSerializer,
     NearbyClinicSerializer,
-    NearestQuerySerializer,
     NearestResponseSchema,
     OriginSerializer,
     ServiceSerializer,
@@ -118,12 +117,7 @@ class NearestClinicsView(APIView):
             "Give `q` (a ZIP code, 'City, ST' or an address) or `lat` and `lng`. Results are nearest first. "
             "When no clinic lies within `radius`, the nearest few are returned with `within_radius: false`."
         ),
-        parameters=[
-            NearestQuerySerializer,
-            OpenApiParameter(
-                "service", OpenApiTypes.STR, many=True, explode=True, description="Service slug; repeatable."
-            ),
-        ],
+        parameters=nearest_openapi_parameters(),
         responses={
             200: NearestResponseSchema,
             400: OpenApiResponse(ERROR_SCHEMA, description="Invalid parameter, or the place was not found."),
@@ -132,22 +126,17 @@ class NearestClinicsView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        data: dict[str, Any] = {
-            key: params.get(key) for key in ("q", "lat", "lng", "radius", "open_now", "limit") if key in params
-        }
-        data["service"] = [s.strip() for value in params.getlist("service") for s in value.split(",") if s.strip()]
-        form = NearestQuerySerializer(data=data)
-        form.is_valid(raise_exception=True)
-        args = form.validated_data
+        params = parse_nearest(request.query_params)
+        if isinstance(params, dict):
+            raise ValidationError(params)
         found = find_near(
-            text=args.get("q"),
-            latitude=args.get("lat"),
-            longitude=args.get("lng"),
-            radius_miles=args["radius"],
-            services=args["service"],
-            open_now=args["open_now"],
-            limit=args["limit"],
+            text=params.q,
+            latitude=params.lat,
+            longitude=params.lng,
+            radius_miles=params.radius,
+            services=params.services,
+            open_now=params.open_now,
+            limit=params.limit,
         )
         if isinstance(found, GeocodeFailure):
             raise GeocodeError(found)
@@ -163,7 +152,7 @@ class NearestClinicsView(APIView):
                         "note": origin.note,
                     }
                 ).data,
-                "radius_miles": args["radius"],
+                "radius_miles": params.radius,
                 "any_within_radius": found.result.any_within_radius,
                 "message": found.message,
                 "count": len(found.result.matches),
@@ -194,3 +183,15 @@ class ClinicGeoJSONView(APIView):
                 }
             )
         return Response({"type": "FeatureCollection", "features": features})
+
+
+@extend_schema(
+    tags=["meta"],
+    summary="Health check",
+    responses={200: inline_serializer("Health", {"status": serializers.CharField()})},
+)
+class HealthView(APIView):
+    """A trivial answer for load balancers (and the yardstick in the search benchmark)."""
+
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok"})

@@ -123,6 +123,7 @@ def test_schema_documents_every_endpoint(db, client):
         "/api/v1/clinics/nearest/",
         "/api/v1/clinics/{slug}/",
         "/api/v1/services/",
+        "/api/v1/health/",
     }
     nearest = schema["paths"]["/api/v1/clinics/nearest/"]["get"]
     names = {p["name"] for p in nearest["parameters"]}
@@ -141,3 +142,21 @@ def test_interactive_docs_are_served_from_our_own_static_files(db, client):
 def test_bad_page_size_gets_a_400(demo_data, client, page_size):
     error = client.get("/api/v1/clinics/", {"page_size": page_size}).json()["error"]
     assert error["fields"]["page_size"] == ["Enter a whole number from 1 to 100."]
+
+
+def test_health_check(db, client):
+    assert client.get("/api/v1/health/").json() == {"status": "ok"}
+
+
+def test_search_results_describe_a_clinic_exactly_as_the_clinic_list_does(demo_data, rf):
+    from clinics.api.serializers import ClinicSerializer, clinic_card
+
+    request = rf.get("/")
+    for clinic in Clinic.objects.prefetch_related("services"):
+        assert clinic_card(clinic, request) == ClinicSerializer(clinic, context={"request": request}).data
+
+
+@pytest.mark.parametrize("page", ["", "abc", "-1", "1.5"])
+def test_bad_page_number_gets_a_400(demo_data, client, page):
+    error = client.get("/api/v1/clinics/", {"page": page}).json()["error"]
+    assert error["fields"]["page"] == ["Enter a page number: a whole number from 1."]

@@ -1,0 +1,316 @@
+"""Nearest-search benchmark at 100, 10,000 and 100,000 synthetic clinics, on SQLite and PostgreSQL.
+
+For each database and size it loads N clinics into a scratch database (clinics scattered
+around real US ZIP centres, each with services and weekday hours), then measures for
+random US origins:
+- the search call (clinics.search.nearest_clinics): median and p95;
+- a naive baseline that loads every clinic and ranks them in Python with geopy;
+- over HTTP on one gunicorn server: a whole API request to /api/v1/clinics/nearest/ beside
+  the trivial JSON endpoint /api/v1/health/.
+
+Run: .venv/bin/python benchmarks/bench_search.py [--databases sqlite,postgres] [--sizes 100,10000,100000]
+The PostgreSQL run uses a scratch database `locator_bench` at 127.0.0.1:5432 (dropped and recreated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_URL = "postgres://postgres@127.0.0.1:5432/locator_bench"
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def summary(samples_ms: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(samples_ms), "p95": percentile(samples_ms, 95), "n": len(samples_ms)}
+
+
+def us_origins(rng: random.Random, count: int) -> list[tuple[float, float]]:
+    """Random points where people live: real ZIP centres in the 48 contiguous states."""
+    import zipcodes
+
+    rows = [
+        (float(z["lat"]), float(z["long"]))
+        for z in zipcodes.list_all()
+        if z["zip_code_type"] == "STANDARD" and z["state"] not in {"AK", "HI", "PR", "GU", "VI", "AS", "MP"}
+    ]
+    return rng.sample(rows, count)
+
+
+# --- The child: one database, every size ---------------------------------------------------
+
+
+def load_clinics(n: int, rng: random.Random) -> None:
+    from datetime import time as dtime
+
+    from django.db import connection, transaction
+
+    from clinics.models import Clinic, OpeningHours, Service
+
+    Clinic.objects.all().delete()
+    Service.objects.all().delete()
+    services = [Service.objects.create(name=f"Service {i}", slug=f"service-{i}") for i in range(8)]
+    centres = us_origins(rng, min(n, 20_000))
+    batch = []
+    for i in range(n):
+        lat, lng = centres[i % len(centres)]
+        batch.append(
+            Clinic(
+                name=f"Clinic {i:06d}",
+                slug=f"clinic-{i:06d}",
+                city="Sample",
+                state="IA",
+                zip_code="52801",
+                latitude=round(lat + rng.uniform(-0.05, 0.05), 6),
+                longitude=round(lng + rng.uniform(-0.05, 0.05), 6),
+                location_source="manual",
+                timezone="America/Chicago",
+                schedule_url="https://schedule.example.com/x",
+            )
+        )
+    with transaction.atomic():
+        clinics = Clinic.objects.bulk_create(batch, batch_size=2000)
+        if connection.vendor == "sqlite":  # bulk_create does not return ids on every backend version
+            clinics = list(Clinic.objects.order_by("pk"))
+        links = [
+            Clinic.services.through(clinic_id=c.pk, service_id=s.pk) for c in clinics for s in rng.sample(services, 2)
+        ]
+        Clinic.services.through.objects.bulk_create(links, batch_size=5000)
+        hours = [
+            OpeningHours(clinic_id=c.pk, weekday=d, opens=dtime(8), closes=dtime(17)) for c in clinics for d in range(5)
+        ]
+        OpeningHours.objects.bulk_create(hours, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def time_ms(fn: Any, *args: Any) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return (time.perf_counter() - start) * 1000
+
+
+def naive_nearest(lat: float, lng: float) -> list[Any]:
+    """The baseline: every clinic loaded, ranked in Python with geopy."""
+    from geopy.distance import great_circle
+
+    from clinics.models import Clinic
+
+    clinics = list(Clinic.objects.active().located())
+    clinics.sort(key=lambda c: great_circle((lat, lng), (float(c.latitude), float(c.longitude))).miles)
+    return clinics[:10]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_latency(origins: list[tuple[float, float]], requests: int) -> dict[str, dict[str, float]]:
+    """A whole request through gunicorn (one sync worker) over a kept-alive connection."""
+    import http.client
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "API_SEARCH_RATE": "1000000/s",
+        "API_ANON_RATE": "1000000/s",
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "locator.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        results: dict[str, list[float]] = {"health": [], "nearest": []}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+        def get(path: str) -> None:
+            conn.request("GET", path, headers={"Host": "127.0.0.1"})
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200, (path, response.status)
+
+        for i in range(20):  # warm up both paths
+            get("/api/v1/health/")
+            get(f"/api/v1/clinics/nearest/?lat={origins[i][0]}&lng={origins[i][1]}")
+        for i in range(requests):
+            lat, lng = origins[i % len(origins)]
+            results["health"].append(time_ms(get, "/api/v1/health/"))
+            results["nearest"].append(time_ms(get, f"/api/v1/clinics/nearest/?lat={lat}&lng={lng}"))
+        conn.close()
+        return {name: summary(samples) for name, samples in results.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def child(sizes: list[int], origins_count: int, http_requests: int) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from clinics.search import SearchQuery, nearest_clinics
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(42)
+    origins = us_origins(rng, origins_count)
+    out: dict[str, Any] = {"vendor": connection.vendor, "sizes": {}}
+    for n in sizes:
+        start = time.perf_counter()
+        load_clinics(n, rng)
+        load_s = time.perf_counter() - start
+        for lat, lng in origins[:10]:  # warm caches and connections
+            nearest_clinics(SearchQuery(lat, lng))
+        search = [time_ms(nearest_clinics, SearchQuery(lat, lng)) for lat, lng in origins]
+        naive_origins = origins[: max(5, min(origins_count, 2_000_000 // max(n, 1)))]
+        naive = [time_ms(naive_nearest, lat, lng) for lat, lng in naive_origins[:origins_count]]
+        row: dict[str, Any] = {"load_s": load_s, "search": summary(search), "naive": summary(naive)}
+        if http_requests:
+            connection.close()
+            row["http"] = http_latency(origins, http_requests)
+        out["sizes"][str(n)] = row
+        print(f"  {connection.vendor} N={n:,}: search median {row['search']['median']:.2f} ms", file=sys.stderr)
+    print(json.dumps(out))
+
+
+# --- The parent: one child per database, then the report ------------------------------------
+
+
+def prepare_postgres() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS locator_bench")
+        conn.execute("CREATE DATABASE locator_bench")
+
+
+def run_child(database: str, args: argparse.Namespace) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "locator.settings",
+        # As in production: no SQL debug logging, and real keys so the settings accept DEBUG off.
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    scratch = None
+    if database == "sqlite":
+        scratch = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
+        env["DATABASE_URL"] = f"sqlite:///{scratch.name}"
+    else:
+        prepare_postgres()
+        env["DATABASE_URL"] = PG_BENCH_URL
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--sizes",
+                args.sizes,
+                "--origins",
+                str(args.origins),
+                "--http-requests",
+                str(args.http_requests),
+            ],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        return json.loads(result.stdout.strip().splitlines()[-1])
+    finally:
+        if scratch:
+            os.unlink(scratch.name)
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    print("| database | clinics | search median ms | search p95 ms | naive median ms | naive p95 ms | load s |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        for n, row in r["sizes"].items():
+            s, nv = row["search"], row["naive"]
+            print(
+                f"| {r['vendor']} | {int(n):,} | {s['median']:.2f} | {s['p95']:.2f} | {nv['median']:.1f} | "
+                f"{nv['p95']:.1f} | {row['load_s']:.1f} |"
+            )
+    print()
+    print(
+        "| database | clinics | GET /api/v1/health/ median (p95) ms | GET /api/v1/clinics/nearest/ median (p95) ms "
+        "| ratio of medians |"
+    )
+    print("|---|---:|---:|---:|---:|")
+    for r in results:
+        for n, row in r["sizes"].items():
+            if "http" not in row:
+                continue
+            h, q = row["http"]["health"], row["http"]["nearest"]
+            print(
+                f"| {r['vendor']} | {int(n):,} | {h['median']:.2f} ({h['p95']:.2f}) | {q['median']:.2f} "
+                f"({q['p95']:.2f}) | {q['median'] / h['median']:.2f}x |"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--sizes", default="100,10000,100000")
+    parser.add_argument("--origins", type=int, default=300, help="random US origins per size")
+    parser.add_argument("--http-requests", type=int, default=300, help="requests per endpoint per size (0: skip)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.child:
+        child(sizes, args.origins, args.http_requests)
+        return
+    results = [run_child(db.strip(), args) for db in args.databases.split(",") if db.strip()]
+    report(results)
+
+
+if __name__ == "__main__":
+    main()

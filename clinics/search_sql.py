@@ -1,0 +1,171 @@
+"""The nearest search's database reads, written as SQL.
+
+Measured, not assumed: building these queries through the ORM cost several times more than
+running them (docs/performance.md), and a search may run the box query several times. Each
+function returns ordinary model instances, with services and hours attached the way
+``prefetch_related`` attaches them, so callers use ``clinic.services.all()`` as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models import Model
+
+from clinics.models import Clinic, OpeningHours, Service
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class BoxRow:
+    pk: int
+    latitude: float
+    longitude: float
+    name: str
+    timezone: str
+
+
+def _dec(value: float) -> Decimal:
+    # Same type as the columns, so PostgreSQL compares numeric to numeric and uses the index.
+    return Decimal(str(round(value, 6)))
+
+
+def _qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def box_rows(
+    min_lat: float, max_lat: float, lon_ranges: Sequence[tuple[float, float]], services: Sequence[str]
+) -> list[BoxRow]:
+    """Active clinics inside the box (served by the latitude/longitude index) that offer every service."""
+    meta, through = Clinic._meta, Clinic.services.through._meta
+    lat, lng = _qn(meta.get_field("latitude").column), _qn(meta.get_field("longitude").column)
+    lon_sql = " OR ".join(f"c.{lng} BETWEEN %s AND %s" for _ in lon_ranges)
+    sql = (
+        f"SELECT c.{_qn('id')}, c.{lat}, c.{lng}, c.{_qn('name')}, c.{_qn('timezone')} FROM {_qn(meta.db_table)} c "
+        f"WHERE c.{_qn('is_active')} = %s AND c.{lat} BETWEEN %s AND %s AND ({lon_sql})"
+    )
+    params: list[Any] = [True, _dec(min_lat), _dec(max_lat)]
+    for low, high in lon_ranges:
+        params += [_dec(low), _dec(high)]
+    for slug in dict.fromkeys(services):
+        sql += (
+            f" AND c.{_qn('id')} IN (SELECT t.{_qn('clinic_id')} FROM {_qn(through.db_table)} t"
+            f" JOIN {_qn(Service._meta.db_table)} s ON s.{_qn('id')} = t.{_qn('service_id')}"
+            f" WHERE s.{_qn('slug')} = %s)"
+        )
+        params.append(slug)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [BoxRow(pk, float(la), float(lo), name, tz) for pk, la, lo, name, tz in cursor.fetchall()]
+
+
+def _in_list(ids: Sequence[int]) -> str:
+    return ", ".join(["%s"] * len(ids))
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """How to read one model's rows: its columns, and Django's converters for each (cached per database)."""
+
+    select: str
+    attnames: list[str]
+    converters: list[list[tuple[Callable[..., Any], Any]]]
+
+
+_readers: dict[tuple[str, type[Model], str], _Reader] = {}
+
+
+def _reader(model: type[Model], alias: str) -> _Reader:
+    key = (connection.alias, model, alias)
+    if key not in _readers:
+        fields = model._meta.concrete_fields
+        converters = []
+        for f in fields:
+            col = f.get_col(alias)
+            converters.append(
+                [(c, col) for c in connection.ops.get_db_converters(col) + f.get_db_converters(connection)]
+            )
+        _readers[key] = _Reader(
+            select=", ".join(f"{alias}.{_qn(f.column)}" for f in fields),
+            attnames=[f.attname for f in fields],
+            converters=converters,
+        )
+    return _readers[key]
+
+
+def _instances(model: type[M], alias: str, rows: Iterable[Sequence[Any]]) -> list[M]:
+    """Model instances from rows that start with the model's columns, as the ORM would build them."""
+    reader = _reader(model, alias)
+    width = len(reader.attnames)
+    out = []
+    for row in rows:
+        values = list(row[:width])
+        for i, pairs in enumerate(reader.converters):
+            for convert, col in pairs:
+                values[i] = convert(values[i], col, connection)
+        out.append(model.from_db(connection.alias, reader.attnames, values))
+    return out
+
+
+def _attach(instance: Model, name: str, objects: list[Any]) -> None:
+    """What prefetch_related leaves behind: the relation's queryset with its results filled in."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def hours_for(ids: Sequence[int]) -> dict[int, list[OpeningHours]]:
+    """Each clinic's opening hours, in weekday and time order."""
+    by_clinic: dict[int, list[OpeningHours]] = {pk: [] for pk in ids}
+    if not ids:
+        return by_clinic
+    reader = _reader(OpeningHours, "h")
+    sql = (
+        f"SELECT {reader.select} FROM {_qn(OpeningHours._meta.db_table)} h "
+        f"WHERE h.{_qn('clinic_id')} IN ({_in_list(ids)}) ORDER BY h.{_qn('weekday')}, h.{_qn('opens')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(ids))
+        for interval in _instances(OpeningHours, "h", cursor.fetchall()):
+            by_clinic[interval.clinic_id].append(interval)
+    return by_clinic
+
+
+def clinics_with_details(ids: Sequence[int]) -> list[Clinic]:
+    """Full clinics for the given ids, in that order, with services and hours attached."""
+    if not ids:
+        return []
+    through = Clinic.services.through._meta
+    clinic_reader, service_reader = _reader(Clinic, "c"), _reader(Service, "s")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {clinic_reader.select} FROM {_qn(Clinic._meta.db_table)} c "
+            f"WHERE c.{_qn('id')} IN ({_in_list(ids)})",
+            list(ids),
+        )
+        clinics = {c.pk: c for c in _instances(Clinic, "c", cursor.fetchall())}
+        cursor.execute(
+            f"SELECT {service_reader.select}, t.{_qn('clinic_id')} FROM {_qn(Service._meta.db_table)} s "
+            f"JOIN {_qn(through.db_table)} t ON t.{_qn('service_id')} = s.{_qn('id')} "
+            f"WHERE t.{_qn('clinic_id')} IN ({_in_list(ids)}) ORDER BY s.{_qn('name')}",
+            list(ids),
+        )
+        rows = cursor.fetchall()
+    services: dict[int, list[Service]] = {pk: [] for pk in ids}
+    for service, row in zip(_instances(Service, "s", rows), rows, strict=True):
+        services[row[-1]].append(service)
+    hours = hours_for(ids)
+    ordered = []
+    for pk in ids:
+        clinic = clinics[pk]
+        _attach(clinic, "services", services[pk])
+        _attach(clinic, "hours", hours[pk])
+        ordered.append(clinic)
+    return ordered
