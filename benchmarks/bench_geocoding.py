@@ -16,10 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "locator.settings")
 
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+from benchmarks.stats import percentile
 
 
 def time_calls(fn, queries: list[str]) -> list[float]:  # type: ignore[no-untyped-def]

@@ -18,8 +18,8 @@ import argparse
 import json
 import os
 import random
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,17 +29,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.stats import summary  # noqa: E402
+
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_URL = "postgres://postgres@127.0.0.1:5432/locator_bench"
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def summary(samples_ms: list[float]) -> dict[str, float]:
-    return {"median": statistics.median(samples_ms), "p95": percentile(samples_ms, 95), "n": len(samples_ms)}
 
 
 def us_origins(rng: random.Random, count: int) -> list[tuple[float, float]]:
@@ -237,10 +230,9 @@ def run_child(database: str, args: argparse.Namespace) -> dict[str, Any]:
         "LOG_LEVEL": "WARNING",
     }
     env.pop("REDIS_URL", None)
-    scratch = None
+    scratch_dir = tempfile.mkdtemp(prefix="locator-bench-")
     if database == "sqlite":
-        scratch = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-        env["DATABASE_URL"] = f"sqlite:///{scratch.name}"
+        env["DATABASE_URL"] = f"sqlite:///{scratch_dir}/bench.sqlite3"
     else:
         prepare_postgres()
         env["DATABASE_URL"] = PG_BENCH_URL
@@ -265,8 +257,7 @@ def run_child(database: str, args: argparse.Namespace) -> dict[str, Any]:
         )
         return json.loads(result.stdout.strip().splitlines()[-1])
     finally:
-        if scratch:
-            os.unlink(scratch.name)
+        shutil.rmtree(scratch_dir, ignore_errors=True)
 
 
 def report(results: list[dict[str, Any]]) -> None:
