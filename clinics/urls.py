@@ -1,6 +1,8 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from clinics import views
+from clinics.sitemaps import SITEMAPS
 
 app_name = "clinics"
 
@@ -9,4 +11,6 @@ urlpatterns = [
     path("find/", views.find, name="find"),
     path("clinics/", views.clinic_list, name="list"),
     path("clinics/<slug:slug>/", views.clinic_detail, name="detail"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

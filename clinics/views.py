@@ -1,35 +1,308 @@
-"""Visitor pages (placeholder until the visitor-pages work lands)."""
+"""Visitor pages: thin views that validate with a form, ask clinics.nearby, and render server-side HTML.
+
+Everything a visitor needs (results, links, messages) is in the HTML; the map is an enhancement added by a static
+script from data attributes, so the pages work with JavaScript off.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.defaults import page_not_found as default_page_not_found
-from django.views.defaults import server_error as default_server_error
+import logging
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
 
-from clinics.models import Clinic
+from django.conf import settings
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from clinics.forms import RADIUS_CHOICES, SEARCH_PARAMS, SearchForm
+from clinics.geocoding import GeocodeFailure
+from clinics.hours import clinic_zone, status_at, week_table
+from clinics.jsonld import clinic_jsonld, jsonld_script
+from clinics.maps import leaflet_options
+from clinics.models import Clinic, OpeningHours, Service
+from clinics.nearby import Nearby, find_near
+from clinics.search import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
+from clinics.states import US_STATES
+
+log = logging.getLogger(__name__)
+
+# Names visitors recognise, for the hours table's caption; other zones show their IANA name.
+ZONE_NAMES = {
+    "America/New_York": "Eastern Time",
+    "America/Chicago": "Central Time",
+    "America/Denver": "Mountain Time",
+    "America/Phoenix": "Mountain Time (Arizona)",
+    "America/Los_Angeles": "Pacific Time",
+}
 
 
+# --- The search form, as the templates render it ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def search_form_context(form: SearchForm) -> dict[str, Any]:
+    """What the search form partial needs: the visitor's own text kept, choices marked, errors by field."""
+    bound = form.is_bound
+    cleaned = getattr(form, "cleaned_data", {}) if bound else {}
+    q = form.data.get("q", "") if bound else ""
+    radius = cleaned.get("radius") or DEFAULT_RADIUS_MILES
+    radius_values = sorted({*map(float, RADIUS_CHOICES), float(radius)})
+    chosen = cleaned.get("service") or []
+    services = list(Service.objects.order_by("name").values_list("slug", "name"))
+    return {
+        "form": form,
+        "q_value": q[:300],
+        "radius_options": [
+            Option(_number(value), f"{_number(value)} miles", value == radius) for value in radius_values
+        ],
+        "service_options": [Option(slug, name, slug == (chosen[0] if chosen else "")) for slug, name in services],
+        # A link may ask for several services; the select shows the first, the others ride along hidden.
+        "extra_services": chosen[1:],
+        "open_now_checked": bool(cleaned.get("open_now")),
+    }
+
+
+# --- Pages -------------------------------------------------------------------------------------
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Find a Rock Valley physical therapist near you")
+    states = (
+        Clinic.objects.active()
+        .values("state")
+        .annotate(count=Count("id"))
+        .order_by("state")
+        .values_list("state", "count")
+    )
+    by_state = sorted(((US_STATES.get(code, code), count) for code, count in states), key=lambda pair: pair[0])
+    return render(
+        request,
+        "clinics/home.html",
+        {
+            **search_form_context(SearchForm()),
+            "clinic_count": sum(count for _, count in by_state),
+            "states": by_state,
+            "canonical_url": f"{settings.SITE_URL}{reverse('clinics:home')}",
+        },
+    )
 
 
+@dataclass(frozen=True)
+class ResultRow:
+    """One numbered result, with the words the list and the map both show."""
+
+    rank: int
+    match: ClinicMatch
+    distance_text: str
+    distance_spoken: str
+
+    @property
+    def clinic(self) -> Clinic:
+        return self.match.clinic
+
+
+def distance_words(miles: float, approximate: bool) -> tuple[str, str]:
+    """("3.2 mi", "3.2 miles away"), with "about" when the clinic is placed at a ZIP or city centre."""
+    if approximate and miles < 1:
+        # Measured to a ZIP or town centre: tenths of a mile near zero would claim a precision we lack.
+        return "≈ under 1 mi", "about a mile away or less"
+    if miles < 0.1:
+        return "< 0.1 mi", "less than 0.1 miles away"
+    number = f"{miles:,.0f}" if miles >= 100 else f"{miles:.1f}"
+    if approximate:
+        return f"≈ {number} mi", f"about {number} miles away"
+    return f"{number} mi", f"{number} miles away"
+
+
+def _rows(matches: list[ClinicMatch]) -> list[ResultRow]:
+    rows = []
+    for rank, match in enumerate(matches, start=1):
+        shown, spoken = distance_words(match.distance_miles, match.clinic.location_is_approximate)
+        rows.append(ResultRow(rank, match, shown, spoken))
+    return rows
+
+
+def _more_url(request: HttpRequest, limit: int) -> str:
+    query: QueryDict = request.GET.copy()
+    query["limit"] = str(min(limit + 10, MAX_LIMIT))
+    return f"{reverse('clinics:find')}?{query.urlencode()}"
+
+
+@require_safe
 def find(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("results")
+    """The shareable results page, /find/?q=61265&service=...; a bad link gets a message, never an error page."""
+    attempted = any(name in request.GET for name in SEARCH_PARAMS)
+    form = SearchForm(request.GET if attempted else None)
+    context: dict[str, Any] = {"searched": attempted}
+    status = 200
+    if not attempted:
+        context["prompt"] = True
+    elif not form.is_valid():
+        status = 400
+        context["form_errors"] = [
+            (name, form.fields[name].label if name != "__all__" else "", error)
+            for name, errors in form.errors.items()
+            for error in errors
+        ]
+    else:
+        params = form.search_params()
+        found = find_near(
+            text=params.text,
+            latitude=params.latitude,
+            longitude=params.longitude,
+            radius_miles=params.radius_miles,
+            services=params.services,
+            open_now=params.open_now,
+            limit=params.limit,
+        )
+        if isinstance(found, GeocodeFailure):
+            context["failure"] = found
+        else:
+            context.update(_results_context(request, found, params.limit, params.radius_miles))
+    context.update(search_form_context(form))
+    return render(request, "clinics/find.html", context, status=status)
 
 
+def _results_context(request: HttpRequest, found: Nearby, limit: int, radius: float) -> dict[str, Any]:
+    matches = found.result.matches
+    rows = _rows(matches)
+    count = len(rows)
+    within = found.result.any_within_radius
+    origin = found.origin
+    if not count:
+        summary = "No clinics found."
+    elif within:
+        summary = f"{count} clinic{'s' if count != 1 else ''} within {radius:g} miles, nearest first."
+    else:
+        summary = f"{count} nearest clinic{'s' if count != 1 else ''}, all farther than {radius:g} miles."
+    return {
+        "nearby": found,
+        "origin": origin,
+        "rows": rows,
+        "count": count,
+        "within_radius": within,
+        "radius": radius,
+        "summary": summary,
+        "any_approximate": any(row.clinic.location_is_approximate for row in rows),
+        "more_url": _more_url(request, limit) if within and count == limit and limit < MAX_LIMIT else "",
+        "leaflet_options": leaflet_options(),
+    }
+
+
+def _visible_clinics() -> QuerySet[Clinic]:
+    return Clinic.objects.active().prefetch_related(
+        "services", Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+    )
+
+
+@require_safe
 def clinic_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("clinics")
+    """Every active clinic, grouped by state under its full name."""
+    clinics = sorted(
+        Clinic.objects.active().prefetch_related("services"),
+        key=lambda c: (US_STATES.get(c.state, c.state), c.city, c.name),
+    )
+    groups = [
+        (state, list(members)) for state, members in groupby(clinics, key=lambda c: US_STATES.get(c.state, c.state))
+    ]
+    return render(
+        request,
+        "clinics/clinic_list.html",
+        {
+            "groups": groups,
+            "clinic_count": len(clinics),
+            "states_text": human_join([state for state, _ in groups]),
+            "canonical_url": f"{settings.SITE_URL}{reverse('clinics:list')}",
+        },
+    )
 
 
+@require_safe
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    clinic = get_object_or_404(Clinic.objects.active(), slug=slug)
-    return HttpResponse(clinic.name)
+    clinic = get_object_or_404(_visible_clinics(), slug=slug)
+    status = status_at(clinic)
+    week = week_table(clinic)
+    zone = clinic_zone(clinic)
+    page_url = f"{settings.SITE_URL}{clinic.get_absolute_url()}"
+    services = list(clinic.services.all())
+    return render(
+        request,
+        "clinics/clinic_detail.html",
+        {
+            "clinic": clinic,
+            "status": status,
+            "week": week,
+            "has_hours": any(day.intervals for day in week),
+            "today": status.local_time.weekday(),
+            "zone_name": ZONE_NAMES.get(zone.key, zone.key.replace("_", " ")),
+            "zone_abbreviation": status.local_time.tzname() or "",
+            "services": services,
+            "state_name": US_STATES.get(clinic.state, clinic.state),
+            "canonical_url": page_url,
+            "jsonld": jsonld_script(clinic_jsonld(clinic, page_url=page_url)),
+            "leaflet_options": leaflet_options() if clinic.is_located else None,
+            "description": _clinic_description(clinic, services),
+        },
+    )
+
+
+def human_join(words: list[str]) -> str:
+    """["Illinois", "Iowa", "Nebraska"] -> "Illinois, Iowa and Nebraska"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _clinic_description(clinic: Clinic, services: list[Service]) -> str:
+    where = f"{clinic.city}, {US_STATES.get(clinic.state, clinic.state)}"
+    parts = [f"Rock Valley Physical Therapy in {where}: address, phone, opening hours"]
+    if clinic.schedule_url:
+        parts.append(" and online scheduling")
+    text = "".join(parts) + "."
+    if services:
+        text += " Services: " + ", ".join(s.name for s in services) + "."
+    return text
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('clinics:sitemap')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# --- Errors (wired in locator/urls.py for every non-API path) ------------------------------------
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return default_page_not_found(request, exception)  # type: ignore[arg-type]
+    """A way back in (search, the clinic list) instead of a dead end; no database needed."""
+    return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return default_server_error(request)
+    """No request context and no database: whatever broke may be one of them."""
+    try:
+        return HttpResponseServerError(loader.get_template("500.html").render())
+    except Exception:  # the error page itself must never fail
+        log.exception("500.html could not be rendered")
+        return HttpResponseServerError("<h1>Something went wrong</h1><p>Please try again in a moment.</p>")

@@ -1,0 +1,152 @@
+"""The visitor search form: what /find/ accepts in its query string, checked before anything is looked up.
+
+Every message here is written for a visitor who typed (or was sent) a bad link: it says what to do next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from clinics.geocoding import MAX_QUERY_LENGTH
+from clinics.models import Service
+from clinics.search import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
+
+# The distances offered in the form; any other radius up to the maximum still works from a link.
+RADIUS_CHOICES: tuple[int, ...] = (5, 10, 25, 50, 100, 250)
+MIN_RADIUS_MILES = 0.1
+
+# The query-string names that make a request to /find/ a search (anything else, e.g. utm_*, is ignored).
+SEARCH_PARAMS = ("q", "lat", "lng", "radius", "service", "open_now", "limit")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search, ready for ``clinics.nearby.find_near``."""
+
+    text: str
+    latitude: float | None
+    longitude: float | None
+    radius_miles: float
+    services: list[str]
+    open_now: bool
+    limit: int
+
+    @property
+    def uses_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+def _shorten(text: str, length: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+class ServiceSlugsField(forms.Field):
+    """One or more service slugs, repeated (``service=a&service=b``) or comma-separated; blanks mean "any"."""
+
+    widget = forms.SelectMultiple  # reads every value of a repeated parameter
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        values: Iterable[Any] = [value] if isinstance(value, str) else value
+        slugs = [part.strip() for item in values for part in str(item).split(",") if part.strip()]
+        return list(dict.fromkeys(slugs))
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        known = set(Service.objects.filter(slug__in=[s[:100] for s in value]).values_list("slug", flat=True))
+        unknown = [slug for slug in value if slug not in known]
+        if unknown:
+            raise ValidationError(
+                "We don't offer a service called “%(name)s”. Choose a service from the list, or “Any service”.",
+                code="unknown_service",
+                params={"name": _shorten(unknown[0])},
+            )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="ZIP code, city or address",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": f"That is too long for a ZIP code, city or address. Use at most {MAX_QUERY_LENGTH} "
+            "characters.",
+        },
+    )
+    lat = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        error_messages={
+            key: "Your location didn't come through correctly. Try “Use my location” again, or type a ZIP code."
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    lng = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        error_messages={
+            key: "Your location didn't come through correctly. Try “Use my location” again, or type a ZIP code."
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    radius = forms.FloatField(
+        label="Distance",
+        required=False,
+        min_value=MIN_RADIUS_MILES,
+        max_value=MAX_RADIUS_MILES,
+        error_messages={
+            key: f"Choose a distance from the list (up to {MAX_RADIUS_MILES:g} miles)."
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    service = ServiceSlugsField(label="Service", required=False)
+    open_now = forms.BooleanField(label="Open now", required=False)
+    limit = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_LIMIT,
+        error_messages={
+            key: f"We can show between 1 and {MAX_LIMIT} clinics at a time."
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        lat, lng = cleaned.get("lat"), cleaned.get("lng")
+        # Only complain about a missing half when the other half itself was fine.
+        if (lat is None) != (lng is None) and "lat" not in self.errors and "lng" not in self.errors:
+            self.add_error(
+                "lng" if lng is None else "lat",
+                ValidationError(
+                    "Your location was incomplete. Try “Use my location” again, or type a ZIP code.",
+                    code="incomplete_location",
+                ),
+            )
+        elif lat is None and not cleaned.get("q") and not self.errors:
+            self.add_error(
+                "q", ValidationError("Enter a ZIP code, a city and state, or an address.", code="empty_query")
+            )
+        return cleaned
+
+    def search_params(self) -> SearchParams:
+        """Only valid after ``is_valid()``; fills in the defaults a link may leave out."""
+        data = self.cleaned_data
+        return SearchParams(
+            text=data.get("q") or "",
+            latitude=data.get("lat"),
+            longitude=data.get("lng"),
+            radius_miles=data.get("radius") or DEFAULT_RADIUS_MILES,
+            services=data.get("service") or [],
+            open_now=bool(data.get("open_now")),
+            limit=data.get("limit") or DEFAULT_LIMIT,
+        )

@@ -1,0 +1,245 @@
+/*
+ * The maps on the results page and the clinic page: an enhancement over the server-rendered list.
+ *
+ * django-leaflet builds the map options from settings.LEAFLET_CONFIG (tiles, attribution, zoom limits,
+ * imperial scale); they arrive in the "leaflet-options" json_script block and are passed to
+ * L.Map.djangoMap, which is what {% leaflet_map %} would do from an inline script.
+ *
+ * Markers and popups come from data-* attributes on the list items and are built with DOM text
+ * (textContent), never HTML strings, so a clinic's name can never become markup.
+ */
+(function () {
+  "use strict";
+
+  var MILES_TO_METRES = 1609.344;
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function readOptions() {
+    var node = document.getElementById("leaflet-options");
+    return node ? JSON.parse(node.textContent) : null;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function createMap(container, djoptions) {
+    var map = L.Map.djangoMap(container.id, {
+      djoptions: djoptions,
+      globals: false,
+      callback: function () {},
+      // The page scrolls, not the map, until the visitor chooses the map (see tame()).
+      scrollWheelZoom: false,
+      zoomSnap: 0.5,
+    });
+    tame(map);
+    watchTiles(map, container);
+    return map;
+  }
+
+  // The map must never trap scrolling: the wheel (and, on touch screens, one-finger dragging) only
+  // moves the map once it has been clicked, tapped or focused, and stops again when the pointer leaves.
+  function tame(map) {
+    var touch = L.Browser.mobile;
+    if (touch) map.dragging.disable();
+    map.on("focus click", function () {
+      map.scrollWheelZoom.enable();
+      if (touch) map.dragging.enable();
+    });
+    map.on("blur mouseout", function () {
+      map.scrollWheelZoom.disable();
+    });
+  }
+
+  // Without tiles (offline, blocked, over quota) the map still shows the markers; say so once.
+  function watchTiles(map, container) {
+    var loaded = 0;
+    var shown = false;
+    map.eachLayer(function (layer) {
+      if (!(layer instanceof L.TileLayer)) return;
+      layer.on("tileload", function () { loaded += 1; });
+      layer.on("tileerror", function () {
+        if (shown || loaded) return;
+        shown = true;
+        var text = container.dataset.offlineText || "The map background couldn't load.";
+        container.parentNode.insertBefore(el("p", "map-notice", text), container);
+      });
+    });
+  }
+
+  // Clinics placed at the same point (two at one ZIP centre) are fanned out sideways, so each can be clicked.
+  function clinicIcon(rank, shift) {
+    var label = el("span", "rv-pin__label", String(rank));
+    return L.divIcon({
+      className: "rv-pin",
+      html: label,
+      iconSize: [34, 34],
+      iconAnchor: [17 - shift, 17],
+      popupAnchor: [shift, -16],
+    });
+  }
+
+  function originIcon() {
+    return L.divIcon({ className: "rv-origin", html: el("span", "rv-origin__dot"), iconSize: [22, 22], iconAnchor: [11, 11] });
+  }
+
+  function popupContent(data) {
+    var box = el("div", "rv-popup");
+    var title = el("p", "rv-popup__name");
+    var link = el("a", null, data.rank + ". " + data.name);
+    link.href = data.url;
+    title.appendChild(link);
+    box.appendChild(title);
+    box.appendChild(el("p", "rv-popup__address", data.address));
+    box.appendChild(el("p", "rv-popup__distance", data.distance + " away"));
+    if (data.scheduleUrl) {
+      var schedule = el("a", "btn btn--primary btn--small rv-popup__schedule", "Schedule");
+      schedule.href = data.scheduleUrl;
+      schedule.appendChild(el("span", "visually-hidden", " at " + data.name));
+      box.appendChild(schedule);
+    }
+    return box;
+  }
+
+  function setupResults(container, djoptions) {
+    var items = Array.prototype.slice.call(document.querySelectorAll("[data-result-list] > li[data-rank]"));
+    var panel = document.getElementById("map-panel");
+    var toggle = document.querySelector("[data-map-toggle]");
+    var toggleLabel = toggle ? toggle.querySelector("[data-map-toggle-label]") : null;
+    var map = null;
+    var bounds = null;
+    var markers = {};
+    var taken = {};
+
+    function build() {
+      map = createMap(container, djoptions);
+      var origin = L.latLng(parseFloat(container.dataset.originLat), parseFloat(container.dataset.originLng));
+      bounds = L.latLngBounds([origin]);
+
+      var radius = parseFloat(container.dataset.radiusMiles);
+      if (radius > 0) {
+        L.circle(origin, {
+          radius: radius * MILES_TO_METRES, interactive: false, color: "#0f766e", weight: 1.5, opacity: 0.6,
+          fillColor: "#0f766e", fillOpacity: 0.05, dashArray: "4 6",
+        }).addTo(map);
+      }
+      L.marker(origin, { icon: originIcon(), keyboard: false, interactive: false, zIndexOffset: -500 }).addTo(map);
+
+      items.forEach(function (item) {
+        var d = item.dataset;
+        var lat = parseFloat(d.lat);
+        var lng = parseFloat(d.lng);
+        if (isNaN(lat) || isNaN(lng)) return;
+        var data = { rank: d.rank, slug: d.slug, name: d.name, address: d.address, distance: d.distance,
+                     url: d.url, scheduleUrl: d.scheduleUrl };
+        var spot = lat.toFixed(5) + "," + lng.toFixed(5);
+        var shift = 26 * (taken[spot] || 0);
+        taken[spot] = (taken[spot] || 0) + 1;
+        var marker = L.marker([lat, lng], { icon: clinicIcon(data.rank, shift), title: data.rank + ". " + data.name,
+                                             riseOnHover: true });
+        marker.bindPopup(popupContent(data), { maxWidth: 260, autoPanPadding: [24, 24] });
+        marker.addTo(map);
+        var icon = marker.getElement();
+        icon.dataset.rank = data.rank;
+        icon.dataset.slug = data.slug;
+        icon.setAttribute("aria-label", data.rank + ". " + data.name + ", " + data.distance + ". Show in the list");
+        marker.on("click", function () { select(item, true); });
+        // A marker is a role="button": Enter (Leaflet opens the popup) and Space activate it too.
+        marker.on("keydown", function (event) {
+          var key = event.originalEvent.key;
+          if (key === " " || key === "Spacebar") {
+            L.DomEvent.preventDefault(event.originalEvent);
+            marker.openPopup();
+            select(item, true);
+          } else if (key === "Enter") {
+            select(item, true);
+          }
+        });
+        markers[data.rank] = marker;
+        bounds.extend([lat, lng]);
+      });
+      fit();
+    }
+
+    function fit() {
+      if (!map || !bounds) return;
+      map.fitBounds(bounds, { padding: [36, 36], maxZoom: 12, animate: false });
+    }
+
+    function highlight(rank, on) {
+      var marker = markers[rank];
+      if (!marker || !marker.getElement()) return;
+      marker.getElement().classList.toggle("is-active", on);
+      marker.setZIndexOffset(on ? 1000 : 0);
+    }
+
+    function select(item, scroll) {
+      items.forEach(function (other) { other.classList.toggle("is-selected", other === item); });
+      if (scroll) item.scrollIntoView({ block: "nearest", behavior: reduceMotion ? "auto" : "smooth" });
+    }
+
+    items.forEach(function (item) {
+      var rank = item.dataset.rank;
+      item.addEventListener("mouseenter", function () { highlight(rank, true); });
+      item.addEventListener("mouseleave", function () {
+        if (!item.contains(document.activeElement)) highlight(rank, false);
+      });
+      item.addEventListener("focusin", function () { highlight(rank, true); });
+      item.addEventListener("focusout", function (event) {
+        if (!item.contains(event.relatedTarget)) highlight(rank, false);
+      });
+    });
+
+    function panelVisible() {
+      return panel && panel.getClientRects().length > 0 && panel.offsetHeight > 0;
+    }
+
+    function ensure() {
+      if (!map && panelVisible()) build();
+      else if (map) { map.invalidateSize(); }
+    }
+
+    if (toggle && panel) {
+      toggle.addEventListener("click", function () {
+        var open = toggle.getAttribute("aria-expanded") !== "true";
+        toggle.setAttribute("aria-expanded", String(open));
+        panel.classList.toggle("is-open", open);
+        panel.parentNode.classList.toggle("has-open-map", open);
+        if (toggleLabel) toggleLabel.textContent = open ? "Hide map" : "Show map";
+        if (open) {
+          var fresh = !map;
+          ensure();
+          if (!fresh) fit();
+        }
+      });
+    }
+    // Small screens start with the list; the map is built the first time it becomes visible.
+    window.addEventListener("resize", ensure);
+    ensure();
+  }
+
+  function setupClinic(container, djoptions) {
+    var map = createMap(container, djoptions);
+    var point = [parseFloat(container.dataset.lat), parseFloat(container.dataset.lng)];
+    var approximate = container.dataset.approximate === "true";
+    var icon = L.divIcon({ className: "rv-pin rv-pin--place", html: el("span", "rv-pin__label"),
+                           iconSize: [34, 34], iconAnchor: [17, 17] });
+    L.marker(point, { icon: icon, keyboard: false, interactive: false }).addTo(map);
+    map.setView(point, approximate ? 11 : 15, { animate: false });
+  }
+
+  function init() {
+    if (typeof L === "undefined" || !L.Map.djangoMap) return; // Leaflet failed to load: the list is still there
+    var djoptions = readOptions();
+    if (!djoptions) return;
+    var results = document.querySelector("[data-results-map]");
+    if (results) setupResults(results, djoptions);
+    var clinic = document.querySelector("[data-clinic-map]");
+    if (clinic) setupClinic(clinic, djoptions);
+  }
+
+  init();
+})();

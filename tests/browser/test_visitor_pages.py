@@ -1,0 +1,305 @@
+"""The visitor pages in Chromium: search, map, geolocation, no-JavaScript, escaping, accessibility, screenshots."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Visitor, axe_violations
+from tests.conftest import make_clinic
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+MOLINE = {"latitude": 41.5067, "longitude": -90.5151}
+
+
+def api_slugs(page: Page, query: str) -> list[str]:
+    response = page.request.get(f"/api/v1/clinics/nearest/?{query}")
+    assert response.ok, response.text()
+    return [result["slug"] for result in response.json()["results"]]
+
+
+def list_slugs(page: Page) -> list[str]:
+    return page.locator("[data-result-list] > li").evaluate_all("items => items.map(i => i.dataset.slug)")
+
+
+def marker_slugs(page: Page) -> list[str]:
+    """Clinic markers as drawn, in DOM order, after checking each shows its own rank."""
+    markers = page.locator(".leaflet-marker-icon.rv-pin[data-rank]")
+    found = markers.evaluate_all(
+        "els => els.map(e => ({rank: Number(e.dataset.rank), slug: e.dataset.slug, label: e.textContent.trim()}))"
+    )
+    assert [m["label"] for m in found] == [str(m["rank"]) for m in found]
+    assert [m["rank"] for m in found] == list(range(1, len(found) + 1))
+    return [m["slug"] for m in found]
+
+
+def wait_for_map(page: Page) -> None:
+    expect(page.locator(".leaflet-marker-icon.rv-pin").first).to_be_visible()
+
+
+# --- Search, list and map ---------------------------------------------------------------------
+
+
+def test_zip_search_list_and_markers_follow_the_api_order(visitor: Visitor):
+    page = visitor.page()
+    page.goto("/")
+    page.get_by_label("ZIP code, city or address").fill("61265")
+    page.get_by_role("button", name="Find clinics").click()
+    expect(page).to_have_url(re.compile(r"/find/\?q=61265&"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinics near Moline, IL 61265")
+    wait_for_map(page)
+
+    expected = api_slugs(page, "q=61265")
+    assert len(expected) >= 5
+    assert list_slugs(page) == expected
+    assert marker_slugs(page) == expected
+    expect(page.locator("#id_q")).to_have_value("61265")
+    expect(page.locator("#results-summary")).to_have_text(f"{len(expected)} clinics within 25 miles, nearest first.")
+
+    # Hovering or focusing a list item highlights its marker.
+    second = page.locator("[data-result-list] > li").nth(1)
+    second.hover()
+    expect(page.locator('.rv-pin[data-rank="2"]')).to_have_class(re.compile(r"\bis-active\b"))
+    second.get_by_role("link", name=re.compile("^Directions")).focus()
+    expect(page.locator('.rv-pin[data-rank="2"]')).to_have_class(re.compile(r"\bis-active\b"))
+
+    # Activating a marker (here from the keyboard) selects its list item and opens a popup with DOM-built text.
+    third = page.locator('.rv-pin[data-rank="3"]')
+    third.focus()
+    page.keyboard.press("Enter")
+    item = page.locator("[data-result-list] > li").nth(2)
+    expect(item).to_have_class(re.compile(r"\bis-selected\b"))
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(item.get_attribute("data-name"))
+    expect(popup.get_by_role("link", name=re.compile("^Schedule"))).to_have_attribute(
+        "href", item.get_attribute("data-schedule-url")
+    )
+
+
+def test_schedule_button_goes_to_the_clinics_schedule_page(visitor: Visitor):
+    page = visitor.page()
+    page.goto("/find/?q=61265")
+    response = page.request.get("/api/v1/clinics/nearest/?q=61265")
+    first = response.json()["results"][0]
+    schedule = page.locator("[data-result-list] > li").first.get_by_role("link", name=re.compile("^Schedule"))
+    expect(schedule).to_have_attribute("href", first["schedule_url"])
+    schedule.click()
+    expect(page).to_have_url(first["schedule_url"])
+    expect(page.get_by_role("heading", name="Online scheduling")).to_be_visible()
+
+
+def test_wheel_over_the_map_scrolls_the_page_instead_of_zooming(visitor: Visitor):
+    page = visitor.page(height=700)
+    page.goto("/find/?q=61265")
+    wait_for_map(page)
+    before = page.locator('.rv-pin[data-rank="1"]').bounding_box()
+    box = page.locator("#results-map").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 40)
+    page.mouse.wheel(0, 300)
+    page.wait_for_function("window.scrollY > 0")
+    after = page.locator('.rv-pin[data-rank="1"]').bounding_box()
+    # The map did not zoom: the marker moved only with the page scroll (the map panel is sticky).
+    assert abs((after["x"]) - before["x"]) < 1
+
+
+def test_map_without_tiles_says_so_and_everything_else_works(visitor: Visitor):
+    page = visitor.page()
+    page.goto("/find/?q=61265")
+    wait_for_map(page)
+    expect(page.locator(".map-notice")).to_have_text(
+        "The map background couldn't load. The markers and the list still work."
+    )
+    expect(
+        page.locator("[data-result-list] > li").first.get_by_role("link", name=re.compile("^Schedule"))
+    ).to_be_visible()
+
+
+# --- Use my location --------------------------------------------------------------------------
+
+
+def test_use_my_location_with_permission_shows_the_nearest_clinics(visitor: Visitor):
+    page = visitor.page(geolocation=MOLINE, permissions=["geolocation"])
+    page.goto("/")
+    page.get_by_label("Distance").select_option("50")
+    page.get_by_role("button", name="Use my location").click()
+    expect(page).to_have_url(re.compile(r"/find/\?lat=41\.5067&lng=-90\.5151&radius=50$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinics near Your location")
+    wait_for_map(page)
+    assert list_slugs(page) == api_slugs(page, "lat=41.5067&lng=-90.5151&radius=50")
+
+
+def test_use_my_location_denied_says_what_to_do_and_stops_waiting(visitor: Visitor):
+    page = visitor.page()  # no geolocation permission: Chromium denies the request
+    page.goto("/")
+    button = page.get_by_role("button", name="Use my location")
+    button.click()
+    message = page.locator("#geo-message")
+    expect(message).to_have_text(re.compile(r"^Location sharing is turned off for this site\. Type your ZIP code"))
+    expect(button).to_have_attribute("aria-busy", "false")
+    expect(button).to_have_text("Use my location")
+    expect(button).to_be_enabled()
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+# --- Without JavaScript --------------------------------------------------------------------------
+
+
+def test_results_work_with_javascript_off(visitor: Visitor):
+    page = visitor.page(java_script_enabled=False)
+    page.goto("/")
+    expect(page.get_by_role("button", name="Use my location")).to_be_hidden()
+    page.get_by_label("ZIP code, city or address").fill("61265")
+    page.get_by_role("button", name="Find clinics").click()
+    expect(page).to_have_url(re.compile(r"/find/\?q=61265"))
+    items = page.locator("[data-result-list] > li")
+    assert items.count() >= 5
+    first = items.first
+    expect(first.get_by_role("link", name=re.compile("^Schedule"))).to_have_attribute(
+        "href", re.compile(r"^https://schedule\.example\.com/")
+    )
+    expect(first.locator('a[href^="tel:+1"]')).to_be_visible()
+    expect(first.get_by_role("link", name=re.compile("^Directions"))).to_be_visible()
+    expect(page.locator("#map-panel")).to_be_hidden()
+    expect(page.get_by_role("button", name="Show map")).to_be_hidden()
+    first.get_by_role("link", name=re.compile("^Details")).click()
+    expect(page.get_by_role("table")).to_contain_text("Monday")
+
+
+# --- Escaping ----------------------------------------------------------------------------------------
+
+
+def test_a_script_named_clinic_is_text_everywhere_and_runs_nothing(visitor: Visitor, site: str):
+    clinic = make_clinic(XSS_NAME, 41.4906, -90.4980, notice="<b>bold</b><script>alert(2)</script>")
+    page = visitor.page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    page.goto("/find/?q=61265")
+    wait_for_map(page)
+    item = page.locator(f'[data-result-list] > li[data-slug="{clinic.slug}"]')
+    expect(item.get_by_role("heading", level=2)).to_contain_text(XSS_NAME)
+    expect(item).to_contain_text("<b>bold</b><script>alert(2)</script>")
+    rank = item.get_attribute("data-rank")
+    marker = page.locator(f'.rv-pin[data-rank="{rank}"]')
+    assert XSS_NAME in marker.get_attribute("aria-label")
+    marker.click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text(XSS_NAME)
+
+    page.goto(clinic.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text(XSS_NAME)
+    assert page.locator('img[src="x"], b').count() == 0
+    assert page.title().startswith(XSS_NAME)
+    page.wait_for_timeout(200)
+    assert dialogs == []
+
+
+# --- Mobile --------------------------------------------------------------------------------------------
+
+
+def test_small_screens_show_the_list_first_and_the_map_on_request(visitor: Visitor):
+    page = visitor.page(width=360, height=740, is_mobile=True, has_touch=True)
+    page.goto("/find/?q=61265")
+    toggle = page.get_by_role("button", name="Show map")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#map-panel")).to_be_hidden()
+    expect(page.locator("[data-result-list] > li").first).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    toggle.click()
+    expect(page.locator("#map-panel")).to_be_visible()
+    expect(page.get_by_role("button", name="Hide map")).to_have_attribute("aria-expanded", "true")
+    wait_for_map(page)
+    map_box = page.locator("#results-map").bounding_box()
+    list_box = page.locator("[data-result-list]").bounding_box()
+    assert map_box["y"] < list_box["y"]  # shown just under the button, above the list
+    assert marker_slugs(page) == list_slugs(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+# --- Keyboard ------------------------------------------------------------------------------------------
+
+
+def test_keyboard_skip_link_and_visible_focus(visitor: Visitor):
+    page = visitor.page()
+    page.goto("/find/?q=61265")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => {
+            const style = getComputedStyle(document.activeElement);
+            return [document.activeElement.id, style.outlineStyle, style.outlineWidth];
+        }"""
+    )
+    assert focused[0] == "id_q"
+    assert focused[1] != "none" and focused[2] != "0px"
+
+
+# --- Accessibility ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "ready"),
+    [
+        ("/", "#id_q"),
+        ("/find/?q=61265", ".rv-pin"),  # results with matches, map drawn
+        ("/find/?q=90210", ".rv-pin"),  # nothing within the radius: the nearest shown
+        ("/find/?q=00000", ".callout--error"),  # nothing matched the text
+        ("/find/?q=61265&radius=abc", ".error-summary"),
+        ("/clinics/", ".clinic-card"),
+        ("/clinics/cedar-rapids-pci-vestibular-clinic/", ".rv-pin"),
+        ("/clinics/no-such-clinic/", "h1"),
+    ],
+)
+def test_axe_finds_no_violations(visitor: Visitor, url: str, ready: str):
+    page = visitor.page()
+    page.goto(url)
+    expect(page.locator(ready).first).to_be_visible()
+    assert axe_violations(page) == []
+
+
+def test_axe_finds_no_violations_on_a_small_screen_with_the_map_open(visitor: Visitor):
+    page = visitor.page(width=360, height=740, is_mobile=True, has_touch=True)
+    page.goto("/find/?q=61265")
+    page.get_by_role("button", name="Show map").click()
+    wait_for_map(page)
+    assert axe_violations(page) == []
+
+
+# --- Screenshots (for people, not assertions: look at them after a change) ---------------------------------
+
+
+def test_screenshots(visitor: Visitor, screenshots: Path):
+    desktop = visitor.page(width=1280, height=860)
+    for name, url, full_page in [
+        ("home-desktop", "/", True),
+        ("results-desktop", "/find/?q=61265", False),
+        ("results-none-nearby-desktop", "/find/?q=90210", False),
+        ("clinic-desktop", "/clinics/cedar-rapids-pci-vestibular-clinic/", True),
+        ("clinics-list-desktop", "/clinics/", False),
+    ]:
+        desktop.goto(url)
+        if "/find/" in url:
+            wait_for_map(desktop)
+        desktop.screenshot(path=screenshots / f"{name}.png", full_page=full_page)
+
+    mobile = visitor.page(width=390, height=844, is_mobile=True, has_touch=True)
+    mobile.goto("/find/?q=61265")
+    mobile.screenshot(path=screenshots / "results-mobile.png")
+    mobile.get_by_role("button", name="Show map").click()
+    wait_for_map(mobile)
+    mobile.screenshot(path=screenshots / "results-mobile-map.png")
+    mobile.goto("/")
+    mobile.screenshot(path=screenshots / "home-mobile.png")
+    for shot in screenshots.glob("*.png"):
+        assert shot.stat().st_size > 10_000, shot
