@@ -16,8 +16,10 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from import_export.admin import ImportExportModelAdmin
 
 from clinics.geocoding import timezone_for_zip
+from clinics.importing import ClinicResource
 from clinics.locating import ADDRESS_FIELDS, Outcome, locate_clinic, needs_locating
 from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service, intervals_overlap
 
@@ -96,7 +98,11 @@ class LocationSourceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Clinic)
-class ClinicAdmin(admin.ModelAdmin):
+class ClinicAdmin(ImportExportModelAdmin):
+    """Clinics: the columns and filters operations needs, hours inline, CSV/Excel import and export."""
+
+    resource_classes = [ClinicResource]
+    import_error_display = ("message",)  # what went wrong, without a traceback
     form = ClinicAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [OpeningHoursInline]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -85,3 +86,37 @@ def week_table(clinic: Clinic) -> list[DayHours]:
             DayHours(day.value, day.label, format_intervals(intervals), [(i.opens, i.closes) for i in intervals])
         )
     return table
+
+
+DAY_ABBREVIATIONS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_DAY_LOOKUP = {name.lower(): i for i, name in enumerate(DAY_ABBREVIATIONS)} | {
+    day.label.lower(): day.value for day in Weekday
+}
+_INTERVAL_RE = re.compile(r"^([A-Za-z]+)\s+(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})$")
+
+
+def hours_to_text(intervals: Iterable[OpeningHours]) -> str:
+    """'Mon 07:00-19:00; Tue 07:00-19:00': the spreadsheet form of a clinic's week."""
+    ordered = sorted(intervals, key=lambda i: (i.weekday, i.opens))
+    return "; ".join(f"{DAY_ABBREVIATIONS[i.weekday]} {i.opens:%H:%M}-{i.closes:%H:%M}" for i in ordered)
+
+
+def hours_from_text(text: str) -> list[tuple[int, time, time]]:
+    """The reverse of hours_to_text; a clear ValueError for anything it cannot read."""
+    intervals: list[tuple[int, time, time]] = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        match = _INTERVAL_RE.match(part)
+        if not match or match[1].lower() not in _DAY_LOOKUP:
+            raise ValueError(f"Can't read hours “{part}”: write them like “Mon 07:00-19:00; Tue 07:00-19:00”.")
+        try:
+            opens, closes = time.fromisoformat(match[2].zfill(5)), time.fromisoformat(match[3].zfill(5))
+        except ValueError:
+            raise ValueError(f"Can't read the times in “{part}”; use 24-hour times like 07:00-19:00.") from None
+        if closes <= opens:
+            raise ValueError(f"In “{part}”, closing time must be after opening time.")
+        day = _DAY_LOOKUP[match[1].lower()]
+        for other_day, other_opens, other_closes in intervals:
+            if other_day == day and opens < other_closes and other_opens < closes:
+                raise ValueError(f"“{part}” overlaps other hours on the same day.")
+        intervals.append((day, opens, closes))
+    return intervals

@@ -1,0 +1,124 @@
+"""Spreadsheet import and export of clinics (django-import-export), for the admin.
+
+Rows are matched by slug. Every row is validated like the admin form (full_clean), an
+imported clinic without coordinates is located as on save, and a file with any bad row
+changes nothing: the admin shows each row's error instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from import_export import fields, resources, widgets
+
+from clinics.hours import hours_from_text, hours_to_text
+from clinics.locating import ADDRESS_FIELDS, locate_clinic, needs_locating
+from clinics.models import Clinic, LocationSource, OpeningHours, Service
+
+
+class ServiceSlugsWidget(widgets.ManyToManyWidget):
+    """Services as 'physical-therapy;aquatic-therapy'; an unknown slug is an error, not silently dropped."""
+
+    def __init__(self) -> None:
+        super().__init__(Service, separator=";", field="slug")
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        slugs = [s.strip() for s in str(value or "").split(";") if s.strip()]
+        found = {s.slug: s for s in Service.objects.filter(slug__in=slugs)}
+        unknown = [slug for slug in slugs if slug not in found]
+        if unknown:
+            raise ValueError(f"Unknown service: {', '.join(unknown)}.")
+        return [found[slug] for slug in slugs]
+
+
+class ClinicResource(resources.ModelResource):
+    services = fields.Field(attribute="services", column_name="services", widget=ServiceSlugsWidget())
+    hours = fields.Field(column_name="hours")
+
+    class Meta:
+        model = Clinic
+        import_id_fields = ["slug"]
+        fields = [
+            "slug",
+            "name",
+            "street",
+            "address_line2",
+            "city",
+            "state",
+            "zip_code",
+            "phone",
+            "email",
+            "latitude",
+            "longitude",
+            "location_source",
+            "timezone",
+            "schedule_url",
+            "website_url",
+            "is_active",
+            "notice",
+            "services",
+            "hours",
+        ]
+        export_order = fields
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def import_data(self, dataset: Any, dry_run: bool = False, raise_errors: bool = False, **kwargs: Any) -> Any:
+        """A file with any invalid row imports nothing (not only files with a crashing row)."""
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+
+    def dehydrate_hours(self, clinic: Clinic) -> str:
+        return hours_to_text(clinic.hours.all())
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        # Read the hours first, so a bad hours cell is that row's error, shown beside it.
+        text = row.get("hours")
+        try:
+            row["_parsed_hours"] = None if text is None else hours_from_text(str(text))
+        except ValueError as exc:
+            raise ValidationError({"hours": [str(exc)]}) from None
+
+    def skip_row(self, instance: Clinic, original: Clinic, row: Any, import_validation_errors: Any = None) -> bool:
+        parsed = row.get("_parsed_hours")
+        hours_changed = (
+            parsed is not None
+            and original.pk is not None
+            and sorted(original.hours.values_list("weekday", "opens", "closes")) != sorted(parsed)
+        )
+        if hours_changed:
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def before_save_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
+        original = Clinic.objects.filter(pk=instance.pk).first() if instance.pk else None
+        address_changed = original is None or any(
+            getattr(original, name) != getattr(instance, name) for name in ADDRESS_FIELDS
+        )
+        pin_moved = original is not None and (original.latitude, original.longitude) != (
+            instance.latitude,
+            instance.longitude,
+        )
+        if pin_moved and instance.location_source == original.location_source:  # type: ignore[union-attr]
+            instance.location_source = LocationSource.MANUAL
+        if needs_locating(instance, address_changed=address_changed, pin_moved=pin_moved):
+            locate_clinic(instance)
+
+    def after_save_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
+        parsed = row.get("_parsed_hours")
+        if parsed is None:
+            return
+        with transaction.atomic():
+            current = sorted(instance.hours.values_list("weekday", "opens", "closes"))
+            if current != sorted(parsed):
+                instance.hours.all().delete()
+                OpeningHours.objects.bulk_create(
+                    OpeningHours(clinic=instance, weekday=d, opens=o, closes=c) for d, o, c in parsed
+                )
+
+    def get_export_queryset(self, request: Any = None) -> Any:
+        return Clinic.objects.prefetch_related("services", "hours")
