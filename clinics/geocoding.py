@@ -218,9 +218,6 @@ def lookup_city(city: str, state: str) -> Place | None:
 class OfflineUSGeocoder(Geocoder):
     """A geopy geocoder for US ZIP codes and "City, ST", answered from embedded data."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-
     def geocode(self, query: str, *, exactly_one: bool = True, **kwargs: Any) -> Location | None:  # type: ignore[override]
         place = geocode_offline(query)
         if place is None:

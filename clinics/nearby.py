@@ -21,7 +21,10 @@ class Nearby:
         matches = self.result.matches
         radius = self.result.query.radius_miles
         if not matches:
-            return "No clinic matches those filters yet. Try removing a service or the open-now filter."
+            query = self.result.query
+            if query.services or query.open_now:
+                return "No clinic matches those filters yet. Try removing a service or the open-now filter."
+            return "No clinics are listed yet."
         if not self.result.any_within_radius:
             nearest = matches[0].distance_miles
             return (

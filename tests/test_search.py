@@ -160,3 +160,12 @@ def test_search_near_the_pole_finds_clinics_on_the_other_side():
     result = nearest_clinics(SearchQuery(89.8, 10.0, radius_miles=50))
     assert sorted(names(result)) == ["Across the pole", "Same side"]
     assert result.matches[0].clinic.name == "Same side"
+
+
+def test_an_empty_directory_says_so_and_filters_are_blamed_only_when_used():
+    from clinics.nearby import find_near
+
+    plain = find_near(text="61265", radius_miles=25, limit=10)
+    assert plain.message == "No clinics are listed yet."
+    filtered = find_near(text="61265", radius_miles=25, limit=10, open_now=True)
+    assert filtered.message.startswith("No clinic matches those filters")
