@@ -70,6 +70,16 @@ class ServiceSlugsField(forms.Field):
             )
 
 
+class OpenNowInput(forms.CheckboxInput):
+    """A checkbox that, like the API, reads "0", "no" and "off" in a link as false (Django's reads them as true)."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
+        value = data.get(name)
+        if isinstance(value, str):
+            return value.strip().lower() not in ("", "0", "false", "no", "off")
+        return bool(value)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="ZIP code, city or address",
@@ -109,7 +119,7 @@ class SearchForm(forms.Form):
         },
     )
     service = ServiceSlugsField(label="Service", required=False)
-    open_now = forms.BooleanField(label="Open now", required=False)
+    open_now = forms.BooleanField(label="Open now", required=False, widget=OpenNowInput)
     limit = forms.IntegerField(
         required=False,
         min_value=1,

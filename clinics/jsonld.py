@@ -47,7 +47,7 @@ def clinic_jsonld(clinic: Clinic, *, page_url: str) -> dict[str, Any]:
         data["telephone"] = clinic.phone_tel
     if clinic.email:
         data["email"] = clinic.email
-    if clinic.website_url:
+    if clinic.website_url.startswith(("https://", "http://")):
         data["sameAs"] = [clinic.website_url]
     hours = opening_hours_specification(clinic)
     if hours:

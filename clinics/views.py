@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
@@ -39,6 +40,23 @@ ZONE_NAMES = {
     "America/Phoenix": "Mountain Time (Arizona)",
     "America/Los_Angeles": "Pacific Time",
 }
+
+
+def web_url(url: str) -> str:
+    """The URL if it is an http(s) link, else "": a javascript: URL saved past validation must never become a link."""
+    return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else ""
+
+
+@dataclass(frozen=True)
+class ClinicCard:
+    """A clinic in a list, with the links that are safe to show."""
+
+    clinic: Clinic
+    schedule_url: str
+
+
+def clinic_card(clinic: Clinic) -> ClinicCard:
+    return ClinicCard(clinic, web_url(clinic.schedule_url))
 
 
 # --- The search form, as the templates render it ---------------------------------------------
@@ -114,6 +132,10 @@ class ResultRow:
     @property
     def clinic(self) -> Clinic:
         return self.match.clinic
+
+    @property
+    def schedule_url(self) -> str:
+        return web_url(self.clinic.schedule_url)
 
 
 def distance_words(miles: float, approximate: bool) -> tuple[str, str]:
@@ -218,7 +240,8 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
         key=lambda c: (US_STATES.get(c.state, c.state), c.city, c.name),
     )
     groups = [
-        (state, list(members)) for state, members in groupby(clinics, key=lambda c: US_STATES.get(c.state, c.state))
+        (state, [clinic_card(c) for c in members])
+        for state, members in groupby(clinics, key=lambda c: US_STATES.get(c.state, c.state))
     ]
     return render(
         request,
@@ -245,6 +268,8 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "clinics/clinic_detail.html",
         {
             "clinic": clinic,
+            "schedule_url": web_url(clinic.schedule_url),
+            "website_url": web_url(clinic.website_url),
             "status": status,
             "week": week,
             "has_hours": any(day.intervals for day in week),

@@ -391,3 +391,31 @@ def test_distance_words(miles, approximate, shown, spoken):
 def test_clinic_list_names_its_states_in_words(client, demo_data):
     page = html(client.get("/clinics/"))
     assert "13 Rock Valley Physical Therapy clinics in Illinois, Iowa and Nebraska." in text_of(page)
+
+
+@pytest.mark.parametrize(
+    ("value", "checked"), [("true", True), ("1", True), ("on", True), ("0", False), ("false", False)]
+)
+def test_open_now_reads_like_the_api(client, demo_data, value, checked):
+    page = html(client.get(f"/find/?q=61265&open_now={value}"))
+    assert ('name="open_now" value="true" checked' in page) is checked
+
+
+def test_map_options_come_from_settings(client, demo_data, settings):
+    page = html(client.get("/find/?q=61265"))
+    options = json.loads(re.search(r'<script id="leaflet-options" type="application/json">(.*?)</script>', page)[1])
+    [(_label, url, layer)] = options["layers"]
+    assert url == settings.MAP_TILES_URL
+    assert layer["attribution"] == settings.MAP_TILES_ATTRIBUTION
+    assert options["scale"] == "imperial"
+    assert options["center"] == list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"])
+
+
+def test_links_other_than_http_never_become_links(client):
+    clinic = make_clinic(
+        "Odd Links", 41.49, -90.50, schedule_url="javascript:alert(1)", website_url="javascript:alert(2)"
+    )
+    for url in ("/find/?q=61265", "/clinics/", clinic.get_absolute_url()):
+        page = html(client.get(url))
+        assert "javascript:" not in page, url
+        assert "Odd Links" in page, url

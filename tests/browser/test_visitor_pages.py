@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import time_machine
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Visitor, axe_violations
@@ -245,6 +246,20 @@ def test_keyboard_skip_link_and_visible_focus(visitor: Visitor):
     assert focused[1] != "none" and focused[2] != "0px"
 
 
+def test_keyboard_focus_passes_through_the_map_and_out(visitor: Visitor):
+    page = visitor.page()
+    page.goto("/find/?q=61265")
+    wait_for_map(page)
+    page.locator("#results-map").focus()
+    inside = "() => document.getElementById('results-map').contains(document.activeElement)"
+    stops = 0
+    while page.evaluate(inside):
+        page.keyboard.press("Tab")
+        stops += 1
+        assert stops < 30, "focus is stuck in the map"
+    expect(page.locator(".site-footer a").first).to_be_focused()
+
+
 # --- Accessibility ---------------------------------------------------------------------------------------
 
 
@@ -280,26 +295,35 @@ def test_axe_finds_no_violations_on_a_small_screen_with_the_map_open(visitor: Vi
 
 
 def test_screenshots(visitor: Visitor, screenshots: Path):
-    desktop = visitor.page(width=1280, height=860)
-    for name, url, full_page in [
-        ("home-desktop", "/", True),
-        ("results-desktop", "/find/?q=61265", False),
-        ("results-none-nearby-desktop", "/find/?q=90210", False),
-        ("clinic-desktop", "/clinics/cedar-rapids-pci-vestibular-clinic/", True),
-        ("clinics-list-desktop", "/clinics/", False),
-    ]:
-        desktop.goto(url)
-        if "/find/" in url:
-            wait_for_map(desktop)
-        desktop.screenshot(path=screenshots / f"{name}.png", full_page=full_page)
+    # A Monday morning in the Quad Cities, so the pictures show open clinics and the same hours every run; tiles
+    # "load" as blank images (there is no network here), and one shot shows the no-tiles notice.
+    with time_machine.travel("2026-11-30 15:30:00+00:00", tick=True):
+        desktop = visitor.page(width=1280, height=860, tiles=True)
+        for name, url, full_page in [
+            ("home-desktop", "/", True),
+            ("results-desktop", "/find/?q=61265", False),
+            ("results-none-nearby-desktop", "/find/?q=90210", False),
+            ("clinic-desktop", "/clinics/cedar-rapids-pci-vestibular-clinic/", True),
+            ("clinics-list-desktop", "/clinics/", False),
+        ]:
+            desktop.goto(url)
+            if "/find/" in url:
+                wait_for_map(desktop)
+            desktop.screenshot(path=screenshots / f"{name}.png", full_page=full_page)
 
-    mobile = visitor.page(width=390, height=844, is_mobile=True, has_touch=True)
-    mobile.goto("/find/?q=61265")
-    mobile.screenshot(path=screenshots / "results-mobile.png")
-    mobile.get_by_role("button", name="Show map").click()
-    wait_for_map(mobile)
-    mobile.screenshot(path=screenshots / "results-mobile-map.png")
-    mobile.goto("/")
-    mobile.screenshot(path=screenshots / "home-mobile.png")
+        offline = visitor.page(width=1280, height=860)
+        offline.goto("/find/?q=61265")
+        expect(offline.locator(".map-notice")).to_be_visible()
+        offline.screenshot(path=screenshots / "results-desktop-no-tiles.png")
+
+        mobile = visitor.page(width=390, height=844, is_mobile=True, has_touch=True, tiles=True)
+        mobile.goto("/find/?q=61265")
+        mobile.screenshot(path=screenshots / "results-mobile.png")
+        mobile.get_by_role("button", name="Show map").click()
+        wait_for_map(mobile)
+        mobile.locator("#map-panel").evaluate("panel => panel.scrollIntoView()")
+        mobile.screenshot(path=screenshots / "results-mobile-map.png")
+        mobile.goto("/")
+        mobile.screenshot(path=screenshots / "home-mobile.png")
     for shot in screenshots.glob("*.png"):
         assert shot.stat().st_size > 10_000, shot
