@@ -44,7 +44,11 @@ ZONE_NAMES = {
 
 def web_url(url: str) -> str:
     """The URL if it is an http(s) link, else "": a javascript: URL saved past validation must never become a link."""
-    return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else ""
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return ""
+    return url if scheme in ("http", "https") else ""
 
 
 @dataclass(frozen=True)

@@ -419,3 +419,18 @@ def test_links_other_than_http_never_become_links(client):
         page = html(client.get(url))
         assert "javascript:" not in page, url
         assert "Odd Links" in page, url
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://schedule.example.com/a", "https://schedule.example.com/a"),
+        ("HTTP://example.com", "HTTP://example.com"),
+        (" javascript:alert(1)", ""),
+        ("data:text/html,hi", ""),
+        ("http://[broken", ""),
+        ("", ""),
+    ],
+)
+def test_web_url_keeps_only_http_links(url, shown):
+    assert views.web_url(url) == shown
