@@ -123,7 +123,7 @@ def nearest_clinics(query: SearchQuery) -> SearchResult:
     want = min(query.limit, NEAREST_FALLBACK_COUNT)
     radius = max(query.radius_miles, 1.0)
     while radius < MAX_DISTANCE_MILES:
-        radius = min(radius * 4, MAX_DISTANCE_MILES)
+        radius = min(radius * 8, MAX_DISTANCE_MILES)
         found = _candidates(query, radius)
         if len(found) >= want or radius >= MAX_DISTANCE_MILES:
             return _result(query, found[:want], within_radius=False)
