@@ -6,7 +6,6 @@ Every message here is written for a visitor who typed (or was sent) a bad link: 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -14,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from clinics.geocoding import MAX_QUERY_LENGTH
 from clinics.models import Service
+from clinics.nearby import SearchParams
 from clinics.search import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
 
 # The distances offered in the form; any other radius up to the maximum still works from a link.
@@ -22,23 +22,6 @@ MIN_RADIUS_MILES = 0.1
 
 # The query-string names that make a request to /find/ a search (anything else, e.g. utm_*, is ignored).
 SEARCH_PARAMS = ("q", "lat", "lng", "radius", "service", "open_now", "limit")
-
-
-@dataclass(frozen=True)
-class SearchParams:
-    """A validated search, ready for ``clinics.nearby.find_near``."""
-
-    text: str
-    latitude: float | None
-    longitude: float | None
-    radius_miles: float
-    services: list[str]
-    open_now: bool
-    limit: int
-
-    @property
-    def uses_coordinates(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
 
 
 def _shorten(text: str, length: int = 40) -> str:

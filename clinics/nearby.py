@@ -38,31 +38,38 @@ def point_origin(latitude: float, longitude: float, label: str = "Your location"
     return Place(latitude, longitude, label, Precision.POINT)
 
 
-def find_near(
-    *,
-    text: str | None = None,
-    latitude: float | None = None,
-    longitude: float | None = None,
-    radius_miles: float,
-    services: Sequence[str] = (),
-    open_now: bool = False,
-    limit: int,
-    at: datetime | None = None,
-) -> Nearby | GeocodeFailure:
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search, from the results page's form or the API's query string."""
+
+    text: str
+    latitude: float | None
+    longitude: float | None
+    radius_miles: float
+    services: Sequence[str]
+    open_now: bool
+    limit: int
+
+    @property
+    def uses_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+def find_near(params: SearchParams, *, at: datetime | None = None) -> Nearby | GeocodeFailure:
     """Coordinates win over text; text is geocoded (offline for ZIPs and cities)."""
-    if latitude is not None and longitude is not None:
-        origin: Place | GeocodeFailure = point_origin(latitude, longitude)
+    if params.latitude is not None and params.longitude is not None:
+        origin: Place | GeocodeFailure = point_origin(params.latitude, params.longitude)
     else:
-        origin = geocode(text)
+        origin = geocode(params.text)
     if isinstance(origin, GeocodeFailure):
         return origin
     query = SearchQuery(
         latitude=origin.latitude,
         longitude=origin.longitude,
-        radius_miles=radius_miles,
-        services=tuple(services),
-        open_now=open_now,
-        limit=limit,
+        radius_miles=params.radius_miles,
+        services=tuple(params.services),
+        open_now=params.open_now,
+        limit=params.limit,
         at=at,
     )
     return Nearby(origin=origin, result=nearest_clinics(query))

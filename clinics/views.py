@@ -187,15 +187,7 @@ def find(request: HttpRequest) -> HttpResponse:
         ]
     else:
         params = form.search_params()
-        found = find_near(
-            text=params.text,
-            latitude=params.latitude,
-            longitude=params.longitude,
-            radius_miles=params.radius_miles,
-            services=params.services,
-            open_now=params.open_now,
-            limit=params.limit,
-        )
+        found = find_near(params)
         if isinstance(found, GeocodeFailure):
             context["failure"] = found
         else:

@@ -14,7 +14,7 @@ from geopy import exc as geopy_exc
 
 from clinics import views
 from clinics.models import Clinic
-from clinics.nearby import find_near
+from clinics.nearby import SearchParams, find_near
 from tests.conftest import make_clinic
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_zip_search_lists_clinics_nearest_first_with_call_and_schedule_links(cli
     response = client.get("/find/?q=61265")
     page = html(response)
     assert response.status_code == 200
-    expected = find_near(text="61265", radius_miles=25, limit=10)
+    expected = find_near(SearchParams("61265", None, None, 25, [], False, 10))
     assert result_slugs(page) == [m.clinic.slug for m in expected.result.matches]
     assert len(expected.result.matches) >= 5
     for match in expected.result.matches:

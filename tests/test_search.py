@@ -163,9 +163,9 @@ def test_search_near_the_pole_finds_clinics_on_the_other_side():
 
 
 def test_an_empty_directory_says_so_and_filters_are_blamed_only_when_used():
-    from clinics.nearby import find_near
+    from clinics.nearby import SearchParams, find_near
 
-    plain = find_near(text="61265", radius_miles=25, limit=10)
+    plain = find_near(SearchParams("61265", None, None, 25, [], False, 10))
     assert plain.message == "No clinics are listed yet."
-    filtered = find_near(text="61265", radius_miles=25, limit=10, open_now=True)
+    filtered = find_near(SearchParams("61265", None, None, 25, [], True, 10))
     assert filtered.message.startswith("No clinic matches those filters")

@@ -17,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
 from clinics.models import Service
+from clinics.nearby import SearchParams
 from clinics.search import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
 
 TRUE = {"true", "1", "yes", "on", "t", "y"}
@@ -75,18 +76,7 @@ NUMBERS = [
 ]
 
 
-@dataclass(frozen=True)
-class NearestParams:
-    q: str | None
-    lat: float | None
-    lng: float | None
-    radius: float
-    services: list[str]
-    open_now: bool
-    limit: int
-
-
-def parse_nearest(query: QueryDict | Mapping[str, Any]) -> NearestParams | dict[str, list[str]]:
+def parse_nearest(query: QueryDict | Mapping[str, Any]) -> SearchParams | dict[str, list[str]]:
     """The parameters, or a message for each bad one."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
@@ -132,11 +122,11 @@ def parse_nearest(query: QueryDict | Mapping[str, Any]) -> NearestParams | dict[
 
     if errors:
         return errors
-    return NearestParams(
-        q=q,
-        lat=values["lat"],
-        lng=values["lng"],
-        radius=float(values["radius"]),
+    return SearchParams(
+        text=q or "",
+        latitude=values["lat"],
+        longitude=values["lng"],
+        radius_miles=float(values["radius"]),
         services=services,
         open_now=open_now,
         limit=int(values["limit"]),

@@ -129,15 +129,7 @@ class NearestClinicsView(APIView):
         params = parse_nearest(request.query_params)
         if isinstance(params, dict):
             raise ValidationError(params)
-        found = find_near(
-            text=params.q,
-            latitude=params.lat,
-            longitude=params.lng,
-            radius_miles=params.radius,
-            services=params.services,
-            open_now=params.open_now,
-            limit=params.limit,
-        )
+        found = find_near(params)
         if isinstance(found, GeocodeFailure):
             raise GeocodeError(found)
         origin = found.origin
@@ -152,7 +144,7 @@ class NearestClinicsView(APIView):
                         "note": origin.note,
                     }
                 ).data,
-                "radius_miles": params.radius,
+                "radius_miles": params.radius_miles,
                 "any_within_radius": found.result.any_within_radius,
                 "message": found.message,
                 "count": len(found.result.matches),
