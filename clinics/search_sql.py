@@ -31,7 +31,7 @@ class BoxRow:
 
 
 def _dec(value: float) -> Decimal:
-    # Same type as the columns, so PostgreSQL compares numeric to numeric and uses the index.
+    # The columns' own type, as the ORM would pass it.
     return Decimal(str(round(value, 6)))
 
 
@@ -39,20 +39,39 @@ def _qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+# Widens the box by a little more than the columns' rounding (6 decimals), so rounding never
+# drops a clinic on its edge; the exact distance check comes after anyway.
+BOX_PAD_DEGREES = 2e-6
+
+
 def box_rows(
     min_lat: float, max_lat: float, lon_ranges: Sequence[tuple[float, float]], services: Sequence[str]
 ) -> list[BoxRow]:
-    """Active clinics inside the box (served by the latitude/longitude index) that offer every service."""
+    """Active clinics inside the box that offer every service.
+
+    PostgreSQL answers from the GiST index on point(longitude, latitude) (migration 0002);
+    other databases from the latitude/longitude B-tree.
+    """
     meta, through = Clinic._meta, Clinic.services.through._meta
     lat, lng = _qn(meta.get_field("latitude").column), _qn(meta.get_field("longitude").column)
-    lon_sql = " OR ".join(f"c.{lng} BETWEEN %s AND %s" for _ in lon_ranges)
+    min_lat, max_lat = min_lat - BOX_PAD_DEGREES, max_lat + BOX_PAD_DEGREES
+    ranges = [(low - BOX_PAD_DEGREES, high + BOX_PAD_DEGREES) for low, high in lon_ranges]
+    params: list[Any] = [True]
+    if connection.vendor == "postgresql":
+        point = f"point(c.{lng}::float8, c.{lat}::float8)"
+        box_sql = " OR ".join(f"{point} <@ box(point(%s, %s), point(%s, %s))" for _ in ranges)
+        for low, high in ranges:
+            params += [low, min_lat, high, max_lat]
+    else:
+        lon_sql = " OR ".join(f"c.{lng} BETWEEN %s AND %s" for _ in ranges)
+        box_sql = f"c.{lat} BETWEEN %s AND %s AND ({lon_sql})"
+        params += [_dec(min_lat), _dec(max_lat)]
+        for low, high in ranges:
+            params += [_dec(low), _dec(high)]
     sql = (
         f"SELECT c.{_qn('id')}, c.{lat}, c.{lng}, c.{_qn('name')}, c.{_qn('timezone')} FROM {_qn(meta.db_table)} c "
-        f"WHERE c.{_qn('is_active')} = %s AND c.{lat} BETWEEN %s AND %s AND ({lon_sql})"
+        f"WHERE c.{_qn('is_active')} = %s AND ({box_sql})"
     )
-    params: list[Any] = [True, _dec(min_lat), _dec(max_lat)]
-    for low, high in lon_ranges:
-        params += [_dec(low), _dec(high)]
     for slug in dict.fromkeys(services):
         sql += (
             f" AND c.{_qn('id')} IN (SELECT t.{_qn('clinic_id')} FROM {_qn(through.db_table)} t"

@@ -169,3 +169,28 @@ def test_an_empty_directory_says_so_and_filters_are_blamed_only_when_used():
     assert plain.message == "No clinics are listed yet."
     filtered = find_near(SearchParams("61265", None, None, 25, [], True, 10))
     assert filtered.message.startswith("No clinic matches those filters")
+
+
+def test_on_postgresql_the_box_query_can_use_the_gist_index():
+    from django.db import connection
+
+    from clinics.search_sql import box_rows
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GiST point index exists on PostgreSQL only")
+    make_clinic("Moline", 41.49, -90.50)
+    executed = []
+
+    def capture(execute, sql, params, many, context):
+        executed.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        rows = box_rows(41.0, 42.0, [(-91.0, -90.0)], [])
+    assert [r.name for r in rows] == ["Moline"]
+    sql, params = executed[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "clinic_point_gist_idx" in plan
