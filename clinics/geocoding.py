@@ -15,6 +15,7 @@ import hashlib
 import logging
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -276,6 +277,33 @@ def reset_online_geocoder() -> None:
         _online_cache.clear()
 
 
+def query_options(config: dict[str, Any]) -> dict[str, Any]:
+    """Per-query options: as configured, else Nominatim restricted to the US (other services take other words)."""
+    options = config.get("QUERY_OPTIONS") or {}
+    if not options and config["SERVICE"] == "nominatim":
+        return {"country_codes": "us"}
+    return dict(options)
+
+
+def _within_shared_budget(config: dict[str, Any]) -> bool:
+    """At most MAX_PER_MINUTE lookups a minute across every process sharing the cache (Redis in production).
+
+    geopy's RateLimiter only spaces one process's calls; this keeps the whole site inside the
+    service's quota however many workers or visitors there are.
+    """
+    limit = config.get("MAX_PER_MINUTE") or 0
+    if limit <= 0:
+        return True
+    key = f"geocode:budget:{int(time.time() // 60)}"
+    cache.add(key, 0, 120)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, 120)
+        used = 1
+    return used <= limit
+
+
 def _cache_key(query: str) -> str:
     config = settings.GEOCODER
     digest = hashlib.sha256(f"{config['SERVICE']}|{query}".encode()).hexdigest()[:32]
@@ -294,8 +322,11 @@ def geocode_online(text: str) -> GeocodeResult:
             )
         return _not_found(text)
     config = settings.GEOCODER
+    if not _within_shared_budget(config):
+        log.warning("geocoder budget for this minute used up")
+        return GeocodeFailure(FailureCode.QUOTA, "Address lookup is busy right now. Try a ZIP code or city instead.")
     try:
-        location = _online_geocode_callable()(text, **config.get("QUERY_OPTIONS", {}))
+        location = _online_geocode_callable()(text, **query_options(config))
     except geopy_exc.GeocoderTimedOut:
         log.warning("geocoder timed out for a query")
         return GeocodeFailure(
@@ -304,8 +335,10 @@ def geocode_online(text: str) -> GeocodeResult:
     except geopy_exc.GeocoderQuotaExceeded:
         log.warning("geocoder quota exceeded")
         return GeocodeFailure(FailureCode.QUOTA, "Address lookup is busy right now. Try a ZIP code or city instead.")
-    except (geopy_exc.GeopyError, OSError, ValueError) as exc:
-        log.warning("geocoder failed: %s", exc.__class__.__name__)
+    except Exception:
+        # An outside service (or a misconfigured one) fails in ways of its own; a visitor still gets
+        # a clear answer, and the log gets the traceback.
+        log.exception("geocoder failed")
         return GeocodeFailure(
             FailureCode.UNAVAILABLE, "Address lookup is unavailable right now. Try a ZIP code or city instead."
         )

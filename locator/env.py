@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -75,9 +76,35 @@ def envjson(name: str, default: dict[str, Any] | None = None) -> dict[str, Any]:
 DEVELOPMENT_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+RATE_RE = re.compile(r"^\d+/(s|sec|second|m|min|minute|h|hour|d|day)$")
+LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+
+def envrate(name: str, default: str) -> str:
+    """A DRF throttle rate such as 60/min; a typo fails at start-up, not on every request."""
+    value = envstr(name, default)
+    if not RATE_RE.match(value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 60/min or 5/s, not {value!r}")
+    return value
+
+
+def envloglevel(name: str, default: str) -> str:
+    value = envstr(name, default).upper()
+    if value not in LOG_LEVELS:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(LOG_LEVELS))}, not {value!r}")
+    return value
+
+
 def check_deployment_safety(*, debug: bool, secret_key: str, allowed_hosts: list[str]) -> None:
-    """Refuse to start a non-debug server with settings that would be unsafe on the internet."""
+    """Refuse to start with settings that would be unsafe on the internet."""
     if debug:
+        public = [host for host in allowed_hosts if host not in LOCAL_HOSTS]
+        if public:
+            raise ImproperlyConfigured(
+                f"DEBUG is on, but ALLOWED_HOSTS names public hosts ({', '.join(public)}). "
+                "Set DEBUG=false for a public site, or allow only local hosts."
+            )
         return
     if not secret_key or secret_key == DEVELOPMENT_SECRET_KEY or len(secret_key) < 32:
         raise ImproperlyConfigured(

@@ -19,6 +19,8 @@ from locator.env import (
     envint,
     envjson,
     envlist,
+    envloglevel,
+    envrate,
     envstr,
 )
 
@@ -140,7 +142,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": envloglevel("LOG_LEVEL", "INFO")},
 }
 
 # --- Geocoding -------------------------------------------------------------------------
@@ -150,7 +152,10 @@ LOGGING = {
 GEOCODER = {
     "SERVICE": envstr("GEOCODER_SERVICE"),
     "OPTIONS": envjson("GEOCODER_OPTIONS", {"user_agent": "rock-valley-clinic-locator"}),
-    "QUERY_OPTIONS": envjson("GEOCODER_QUERY_OPTIONS", {"country_codes": "us"}),
+    # Empty: Nominatim is restricted to the US; other services get no extra options.
+    "QUERY_OPTIONS": envjson("GEOCODER_QUERY_OPTIONS"),
+    # Online lookups a minute for the whole site (0: no limit); past it, visitors are asked for a ZIP.
+    "MAX_PER_MINUTE": envint("GEOCODER_MAX_PER_MINUTE", 50),
     "TIMEOUT": envfloat("GEOCODER_TIMEOUT", 3.0),
     "MIN_DELAY_SECONDS": envfloat("GEOCODER_MIN_DELAY_SECONDS", 1.0),
     "CACHE_TTL": envint("GEOCODER_CACHE_TTL", 60 * 60 * 24 * 30),
@@ -192,9 +197,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "clinics.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [],
     "DEFAULT_THROTTLE_RATES": {
-        "search": envstr("API_SEARCH_RATE", "60/min"),
-        "anon": envstr("API_ANON_RATE", "600/min"),
+        "search": envrate("API_SEARCH_RATE", "60/min"),
+        "anon": envrate("API_ANON_RATE", "600/min"),
     },
+    # How many proxies stand in front (1 behind a load balancer): the client is the address they
+    # saw, never a header the client wrote itself.
+    "NUM_PROXIES": envint("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rock Valley clinic locator API",

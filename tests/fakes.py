@@ -19,7 +19,10 @@ class FakeGeocoder:
     def __init__(self, **options: Any) -> None:
         type(self).options = options
 
-    def geocode(self, query: str, **kwargs: Any) -> Location | None:
+    def geocode(
+        self, query: str, *, exactly_one: bool = True, timeout: float | None = None, country_codes: str | None = None
+    ) -> Location | None:
+        """The signature of a real service (Nominatim's subset): an unknown option is a TypeError, as there."""
         type(self).calls.append(query)
         if type(self).fault is not None:
             raise type(self).fault

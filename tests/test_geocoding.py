@@ -245,3 +245,29 @@ def test_geocoder_is_built_from_a_geopy_service_name(settings):
 
     assert isinstance(limiter.func.__self__, Nominatim)
     assert limiter.func.__self__.timeout == 3.0
+
+
+def test_only_nominatim_gets_the_us_restriction_by_default():
+    from clinics.geocoding import query_options
+
+    assert query_options({"SERVICE": "nominatim", "QUERY_OPTIONS": {}}) == {"country_codes": "us"}
+    assert query_options({"SERVICE": "arcgis", "QUERY_OPTIONS": {}}) == {}
+    assert query_options({"SERVICE": "arcgis", "QUERY_OPTIONS": {"out_fields": "*"}}) == {"out_fields": "*"}
+
+
+def test_a_service_that_rejects_our_options_is_a_clear_failure_not_a_crash(fake_geocoder, settings):
+    settings.GEOCODER = {**settings.GEOCODER, "QUERY_OPTIONS": {"not_an_option": 1}}
+    result = failure("1 Main Street, Anytown")
+    assert result.code == FailureCode.UNAVAILABLE
+    assert result.is_service_failure
+
+
+def test_the_whole_site_stays_inside_the_geocoders_quota(fake_geocoder, settings):
+    settings.GEOCODER = {**settings.GEOCODER, "MAX_PER_MINUTE": 2}
+    fake_geocoder.answers.update({f"{n} Main Street, Anytown": (41.0, -90.0, "x") for n in range(5)})
+    results = [geocode(f"{n} Main Street, Anytown") for n in range(3)]
+    assert [type(r).__name__ for r in results] == ["Place", "Place", "GeocodeFailure"]
+    assert results[2].code == FailureCode.QUOTA
+    assert len(fake_geocoder.calls) == 2
+    # A cached answer costs nothing from the budget.
+    assert isinstance(geocode("0 Main Street, Anytown"), Place)

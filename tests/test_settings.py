@@ -14,7 +14,8 @@ GOOD_KEY = "k" * 50
 
 def start_django(**env: str) -> subprocess.CompletedProcess:
     """Import the settings in a fresh process, as a server would at start-up."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "API_SEARCH_RATE", "LOG_LEVEL"}
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
     clean.update(env, DJANGO_SETTINGS_MODULE="locator.settings")
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
@@ -79,3 +80,21 @@ def test_geocoder_options_must_be_a_json_object(monkeypatch):
     monkeypatch.setenv("GEOCODER_OPTIONS", "[1, 2]")
     with pytest.raises(ImproperlyConfigured, match="JSON object"):
         envjson("GEOCODER_OPTIONS")
+
+
+def test_debug_with_a_public_host_refuses_to_start():
+    result = start_django(ALLOWED_HOSTS="locator.example.org")
+    assert result.returncode != 0
+    assert "DEBUG is on, but ALLOWED_HOSTS names public hosts (locator.example.org)" in result.stderr
+
+
+def test_a_mistyped_rate_limit_refuses_to_start():
+    result = start_django(API_SEARCH_RATE="60 per minute")
+    assert result.returncode != 0
+    assert "API_SEARCH_RATE must be a rate such as 60/min" in result.stderr
+
+
+def test_a_mistyped_log_level_refuses_to_start():
+    result = start_django(LOG_LEVEL="LOUD")
+    assert result.returncode != 0
+    assert "LOG_LEVEL must be one of" in result.stderr

@@ -218,3 +218,11 @@ def test_one_search_makes_a_bounded_number_of_queries(demo_data, client, django_
     make_clinic("Extra", 41.49, -90.49)
     with django_assert_max_num_queries(5):
         client.get(URL, {"q": "61265", "radius": 250, "limit": 50})
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_rate_limit(demo_data, client, monkeypatch):
+    from clinics.api.views import SearchThrottle
+
+    monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "2/min"})
+    statuses = [client.get(URL, {"q": "61265"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(4)]
+    assert statuses == [200, 200, 429, 429]
