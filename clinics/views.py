@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from clinics.forms import RADIUS_CHOICES, SEARCH_PARAMS, SearchForm
-from clinics.geocoding import GeocodeFailure
+from clinics.geocoding import FailureCode, GeocodeFailure
 from clinics.hours import clinic_zone, status_at, week_table
 from clinics.jsonld import clinic_jsonld, jsonld_script
 from clinics.maps import leaflet_options
@@ -29,6 +29,7 @@ from clinics.models import Clinic, OpeningHours, Service
 from clinics.nearby import Nearby, find_near
 from clinics.search import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
+from clinics.throttling import search_allowed
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +186,11 @@ def find(request: HttpRequest) -> HttpResponse:
             for name, errors in form.errors.items()
             for error in errors
         ]
+    elif not search_allowed(request):
+        status = 429
+        context["failure"] = GeocodeFailure(
+            FailureCode.QUOTA, "You have searched many times in a short while. Please wait a minute and try again."
+        )
     else:
         params = form.search_params()
         found = find_near(params)

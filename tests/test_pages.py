@@ -434,3 +434,15 @@ def test_links_other_than_http_never_become_links(client):
 )
 def test_web_url_keeps_only_http_links(url, shown):
     assert views.web_url(url) == shown
+
+
+def test_searching_too_often_from_the_page_gets_a_clear_message(demo_data, client, monkeypatch):
+    from clinics.throttling import SearchThrottle
+
+    monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "2/min"})
+    statuses = [client.get("/find/", {"q": "61265"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    page = client.get("/find/", {"q": "61265"}).content.decode()
+    assert "You have searched many times in a short while" in page
+    # The page and the API share one count per visitor.
+    assert client.get("/api/v1/clinics/nearest/", {"q": "61265"}).status_code == 429

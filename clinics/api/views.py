@@ -27,6 +27,7 @@ from clinics.api.serializers import (
 from clinics.geocoding import GeocodeFailure
 from clinics.models import Clinic, OpeningHours, Service
 from clinics.nearby import find_near
+from clinics.throttling import SearchThrottle
 
 ERROR_SCHEMA = inline_serializer(
     "Error",
@@ -50,16 +51,6 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
-class SearchThrottle(AnonRateThrottle):
-    """Anonymous searches, counted in the shared cache (Redis in production)."""
-
-    scope = "search"
-
-
-class ReadThrottle(AnonRateThrottle):
-    scope = "anon"
-
-
 def visible_clinics() -> QuerySet[Clinic]:
     return Clinic.objects.active().prefetch_related(
         "services", Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
@@ -79,7 +70,7 @@ class ClinicListView(generics.ListAPIView):
 
     serializer_class = ClinicSerializer
     filterset_class = ClinicFilter
-    throttle_classes = [ReadThrottle]
+    throttle_classes = [AnonRateThrottle]
 
     def get_queryset(self) -> QuerySet[Clinic]:
         return visible_clinics().distinct()
@@ -91,7 +82,7 @@ class ClinicDetailView(generics.RetrieveAPIView):
 
     serializer_class = ClinicDetailSerializer
     lookup_field = "slug"
-    throttle_classes = [ReadThrottle]
+    throttle_classes = [AnonRateThrottle]
 
     def get_queryset(self) -> QuerySet[Clinic]:
         return visible_clinics()
@@ -104,7 +95,7 @@ class ServiceListView(generics.ListAPIView):
     serializer_class = ServiceSerializer
     queryset = Service.objects.all()
     pagination_class = None
-    throttle_classes = [ReadThrottle]
+    throttle_classes = [AnonRateThrottle]
 
 
 class NearestClinicsView(APIView):
@@ -159,7 +150,7 @@ class NearestClinicsView(APIView):
     responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="A GeoJSON FeatureCollection of points.")},
 )
 class ClinicGeoJSONView(APIView):
-    throttle_classes = [ReadThrottle]
+    throttle_classes = [AnonRateThrottle]
     renderer_classes = [GeoJSONRenderer]
 
     def get(self, request: Request) -> Response:

@@ -196,7 +196,7 @@ def test_street_address_with_geocoder(demo_data, client, fake_geocoder):
 
 
 def test_anonymous_search_is_rate_limited(demo_data, client, monkeypatch):
-    from clinics.api.views import SearchThrottle
+    from clinics.throttling import SearchThrottle
 
     monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "3/min"})
     statuses = [client.get(URL, {"q": "61265"}).status_code for _ in range(4)]
@@ -221,7 +221,7 @@ def test_one_search_makes_a_bounded_number_of_queries(demo_data, client, django_
 
 
 def test_a_forged_forwarded_for_header_does_not_dodge_the_rate_limit(demo_data, client, monkeypatch):
-    from clinics.api.views import SearchThrottle
+    from clinics.throttling import SearchThrottle
 
     monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "2/min"})
     statuses = [client.get(URL, {"q": "61265"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(4)]
