@@ -5,15 +5,13 @@ Every message here is written for a visitor who typed (or was sent) a bad link: 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from clinics.geocoding import MAX_QUERY_LENGTH
-from clinics.models import Service
-from clinics.nearby import SearchParams
+from clinics.nearby import SearchParams, parse_flag, split_slugs, unknown_services
 from clinics.search import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
 
 # The distances offered in the form; any other radius up to the maximum still works from a link.
@@ -37,14 +35,11 @@ class ServiceSlugsField(forms.Field):
     def to_python(self, value: Any) -> list[str]:
         if not value:
             return []
-        values: Iterable[Any] = [value] if isinstance(value, str) else value
-        slugs = [part.strip() for item in values for part in str(item).split(",") if part.strip()]
-        return list(dict.fromkeys(slugs))
+        return split_slugs([value] if isinstance(value, str) else value)
 
     def validate(self, value: list[str]) -> None:
         super().validate(value)
-        known = set(Service.objects.filter(slug__in=[s[:100] for s in value]).values_list("slug", flat=True))
-        unknown = [slug for slug in value if slug not in known]
+        unknown = unknown_services(value)
         if unknown:
             raise ValidationError(
                 "We don't offer a service called “%(name)s”. Choose a service from the list, or “Any service”.",
@@ -54,13 +49,23 @@ class ServiceSlugsField(forms.Field):
 
 
 class OpenNowInput(forms.CheckboxInput):
-    """A checkbox that, like the API, reads "0", "no" and "off" in a link as false (Django's reads them as true)."""
+    """A checkbox whose link value is read as the API reads it: "1", "true", "on"… or "0", "no", "off"…."""
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
-        value = data.get(name)
-        if isinstance(value, str):
-            return value.strip().lower() not in ("", "0", "false", "no", "off")
-        return bool(value)
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, check_test=lambda value: parse_flag(value) is True)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class OpenNowField(forms.Field):
+    widget = OpenNowInput
+
+    def to_python(self, value: Any) -> bool:
+        flag = parse_flag(value)
+        if flag is None:
+            raise ValidationError("“Open now” must be on or off.", code="invalid")
+        return flag
 
 
 class SearchForm(forms.Form):
@@ -102,7 +107,7 @@ class SearchForm(forms.Form):
         },
     )
     service = ServiceSlugsField(label="Service", required=False)
-    open_now = forms.BooleanField(label="Open now", required=False, widget=OpenNowInput)
+    open_now = OpenNowField(label="Open now", required=False)
     limit = forms.IntegerField(
         required=False,
         min_value=1,

@@ -16,6 +16,7 @@ from import_export import fields, resources, widgets
 from clinics.hours import hours_from_text, hours_to_text
 from clinics.locating import ADDRESS_FIELDS, locate_clinic, needs_locating
 from clinics.models import Clinic, LocationSource, OpeningHours, Service
+from clinics.nearby import split_slugs, unknown_services
 
 
 class ServiceSlugsWidget(widgets.ManyToManyWidget):
@@ -25,12 +26,11 @@ class ServiceSlugsWidget(widgets.ManyToManyWidget):
         super().__init__(Service, separator=";", field="slug")
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
-        slugs = [s.strip() for s in str(value or "").split(";") if s.strip()]
-        found = {s.slug: s for s in Service.objects.filter(slug__in=slugs)}
-        unknown = [slug for slug in slugs if slug not in found]
+        slugs = split_slugs(str(value or "").split(";"))
+        unknown = unknown_services(slugs)
         if unknown:
             raise ValueError(f"Unknown service: {', '.join(unknown)}.")
-        return [found[slug] for slug in slugs]
+        return list(Service.objects.filter(slug__in=slugs))
 
 
 class ClinicResource(resources.ModelResource):

@@ -2,12 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from clinics.geocoding import GeocodeFailure, Place, Precision, geocode
+from clinics.models import Service
 from clinics.search import SearchQuery, SearchResult, nearest_clinics
+
+# How "open now" reads in a link or a query string, for the page and the API alike.
+TRUE_WORDS = frozenset({"true", "1", "yes", "on", "t", "y"})
+FALSE_WORDS = frozenset({"false", "0", "no", "off", "f", "n", ""})
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+
+
+def parse_flag(raw: object) -> bool | None:
+    """True, False, or None for a word that is neither."""
+    if raw is None:
+        return False
+    word = str(raw).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def split_slugs(values: Iterable[object]) -> list[str]:
+    """'a,b' and repeated values alike, blanks dropped, each once, in order."""
+    return list(dict.fromkeys(part.strip() for value in values for part in str(value).split(",") if part.strip()))
+
+
+def unknown_services(slugs: Sequence[str]) -> list[str]:
+    """The slugs that name no service in the catalogue (anything that is not a slug among them)."""
+    valid = [slug for slug in slugs if SLUG_RE.match(slug)]
+    known = set(Service.objects.filter(slug__in=valid).values_list("slug", flat=True)) if valid else set()
+    return [slug for slug in slugs if slug not in known]
 
 
 @dataclass(frozen=True)

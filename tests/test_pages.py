@@ -446,3 +446,30 @@ def test_searching_too_often_from_the_page_gets_a_clear_message(demo_data, clien
     assert "You have searched many times in a short while" in page
     # The page and the API share one count per visitor.
     assert client.get("/api/v1/clinics/nearest/", {"q": "61265"}).status_code == 429
+
+
+@pytest.mark.parametrize("service", ["pt\x00", "<script>", "x" * 300])
+def test_a_malformed_service_in_a_link_gets_a_message_not_a_500(demo_data, client, service):
+    response = client.get("/find/", {"q": "61265", "service": service})
+    assert response.status_code == 400
+    assert "We don't offer a service called" in text_of(html(response))
+
+
+@pytest.mark.parametrize(
+    ("word", "status", "checked"),
+    [
+        ("1", 200, True),
+        ("on", 200, True),
+        ("t", 200, True),
+        ("0", 200, False),
+        ("f", 200, False),
+        ("maybe", 400, False),
+    ],
+)
+def test_open_now_in_a_link_reads_as_in_the_api(demo_data, client, word, status, checked):
+    page = client.get("/find/", {"q": "61265", "open_now": word})
+    api = client.get("/api/v1/clinics/nearest/", {"q": "61265", "open_now": word})
+    assert page.status_code == status
+    assert api.status_code == status
+    box = re.search(r'<input[^>]*name="open_now"[^>]*>', page.content.decode())[0]
+    assert ("checked" in box) is checked

@@ -7,7 +7,6 @@ search itself (docs/performance.md). Messages match DRF's wording, so every 400 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,13 +15,9 @@ from django.http import QueryDict
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
-from clinics.models import Service
-from clinics.nearby import SearchParams
+from clinics.nearby import SearchParams, parse_flag, split_slugs, unknown_services
 from clinics.search import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
 
-TRUE = {"true", "1", "yes", "on", "t", "y"}
-FALSE = {"false", "0", "no", "off", "f", "n"}
-SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_NUMBER_LENGTH = 50
 
 
@@ -94,24 +89,16 @@ def parse_nearest(query: QueryDict | Mapping[str, Any]) -> SearchParams | dict[s
     if q is not None and "\x00" in q:
         errors["q"] = ["Null characters are not allowed."]
 
-    open_now = False
-    raw_open = query.get("open_now")
-    if raw_open not in (None, ""):
-        word = str(raw_open).strip().lower()
-        if word in TRUE:
-            open_now = True
-        elif word not in FALSE:
-            errors["open_now"] = ["Must be a valid boolean."]
+    open_now = parse_flag(query.get("open_now"))
+    if open_now is None:
+        errors["open_now"] = ["Must be a valid boolean."]
 
     raw_services = query.getlist("service") if isinstance(query, QueryDict) else query.get("service", [])
-    services = [s.strip() for value in raw_services for s in str(value).split(",") if s.strip()]
-    if any(not SLUG_RE.match(slug) for slug in services):
-        errors["service"] = ["Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."]
-    elif services:
-        known = set(Service.objects.filter(slug__in=services).values_list("slug", flat=True))
-        unknown = [slug for slug in dict.fromkeys(services) if slug not in known]
-        if unknown:
-            errors["service"] = [f"Unknown service: {', '.join(unknown)}. See /api/v1/services/."]
+    services = split_slugs(raw_services)
+    unknown = unknown_services(services)
+    if unknown:
+        shown = ", ".join(slug[:40] for slug in unknown)
+        errors["service"] = [f"Unknown service: {shown}. See /api/v1/services/."]
 
     has_lat = values.get("lat") is not None or "lat" in errors
     has_lng = values.get("lng") is not None or "lng" in errors
@@ -128,7 +115,7 @@ def parse_nearest(query: QueryDict | Mapping[str, Any]) -> SearchParams | dict[s
         longitude=values["lng"],
         radius_miles=float(values["radius"]),
         services=services,
-        open_now=open_now,
+        open_now=bool(open_now),
         limit=int(values["limit"]),
     )
 
