@@ -15,12 +15,12 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
-from clinics.geocoding import timezone_for_zip
 from clinics.importing import ClinicResource
-from clinics.locating import ADDRESS_FIELDS, Outcome, locate_clinic, needs_locating
+from clinics.locating import Outcome, locate_many, prepare_for_save
 from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service, intervals_overlap
 
 
@@ -58,8 +58,12 @@ class OpeningHoursInline(admin.TabularInline):
     fields = ("weekday", "opens", "closes")
 
 
-def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
-    """Links typed without a scheme are taken to be https://."""
+def _https_urls(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """Links typed without a scheme are taken to be https://.
+
+    Django builds a ModelForm's fields once when the class is defined (this callback) and the
+    admin builds them again per request (formfield_overrides below); both need the scheme.
+    """
     if isinstance(field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return field.formfield(**kwargs)
@@ -67,7 +71,7 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
 
 class ClinicAdminForm(forms.ModelForm):
     class Meta:
-        formfield_callback = _formfield
+        formfield_callback = _https_urls
         model = Clinic
         fields = "__all__"  # noqa: DJ007 -- ClinicAdmin.fieldsets chooses what is shown
         widgets = {
@@ -155,7 +159,7 @@ class ClinicAdmin(ImportExportModelAdmin):
     @admin.display(description="Location", ordering="location_source")
     def location_display(self, obj: Clinic) -> str:
         if not obj.is_located:
-            return format_html('<span style="color:#ba2121">Not located</span>')
+            return format_html('<span style="color:#ba2121">{}</span>', "Not located")
         if obj.location_is_approximate:
             return format_html('<span style="color:#a15c00">Approximate ({})</span>', obj.location_source.upper())
         return obj.get_location_source_display()
@@ -173,59 +177,33 @@ class ClinicAdmin(ImportExportModelAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: Clinic, form: forms.ModelForm, change: bool) -> None:
-        changed = set(form.changed_data)
-        pin_moved = bool(changed & {"latitude", "longitude"}) and obj.is_located
-        if pin_moved and "location_source" not in changed:
-            obj.location_source = LocationSource.MANUAL
-        address_changed = bool(changed & set(ADDRESS_FIELDS))
-        if needs_locating(obj, address_changed=address_changed, pin_moved=pin_moved):
-            result = locate_clinic(obj)
-            self._report_locate(request, obj, result.outcome, result.message)
-        elif not obj.timezone:
-            obj.timezone = timezone_for_zip(obj.zip_code)
-        super().save_model(request, obj, form, change)
-
-    def _report_locate(self, request: HttpRequest, obj: Clinic, outcome: Outcome, message: str) -> None:
-        if outcome == Outcome.APPROXIMATE:
+        result = prepare_for_save(obj)
+        if result.outcome == Outcome.APPROXIMATE:
             self.message_user(
                 request,
                 f"{obj.name} was placed at its {obj.get_location_source_display().lower()}. "
                 "Drag the pin to its door for a precise location.",
                 messages.WARNING,
             )
-        elif outcome == Outcome.FAILED:
-            self.message_user(request, f"{obj.name} could not be located: {message}", messages.ERROR)
+        elif result.outcome == Outcome.FAILED:
+            self.message_user(request, f"{obj.name} could not be located: {result.message}", messages.ERROR)
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Locate selected clinics", permissions=["change"])
     def locate_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
-        counts = {Outcome.LOCATED: 0, Outcome.APPROXIMATE: 0, Outcome.FAILED: 0, Outcome.UNCHANGED: 0}
-        failed: list[str] = []
-        for clinic in queryset:
-            if clinic.location_source == LocationSource.MANUAL:
-                counts[Outcome.UNCHANGED] += 1
-                continue
-            result = locate_clinic(clinic)
-            counts[result.outcome] += 1
-            if result.outcome == Outcome.FAILED:
-                failed.append(clinic.name)
-            else:
-                clinic.save()
-        summary = (
-            f"Located {counts[Outcome.LOCATED]} by street address, {counts[Outcome.APPROXIMATE]} approximately "
-            f"(ZIP or city centre); {counts[Outcome.UNCHANGED]} placed by hand were left alone."
-        )
-        self.message_user(request, summary, messages.SUCCESS)
-        if failed:
-            self.message_user(request, f"Could not locate: {', '.join(failed)}.", messages.ERROR)
+        report = locate_many(queryset)
+        self.message_user(request, report.summary(), messages.SUCCESS)
+        if report.failures:
+            self.message_user(request, "Could not locate: " + "; ".join(report.failures), messages.ERROR)
 
     @admin.action(description="Retire selected clinics (hide from visitors)", permissions=["change"])
     def retire_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
-        count = queryset.update(is_active=False)
+        count = queryset.update(is_active=False, updated_at=timezone.now())
         self.message_user(request, f"Retired {count} clinic(s); visitors no longer see them.", messages.SUCCESS)
 
     @admin.action(description="Reactivate selected clinics", permissions=["change"])
     def reactivate_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
-        count = queryset.update(is_active=True)
+        count = queryset.update(is_active=True, updated_at=timezone.now())
         self.message_user(request, f"Reactivated {count} clinic(s).", messages.SUCCESS)
 
 

@@ -15,8 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from clinics.locating import locate_clinic
-from clinics.models import Clinic, OpeningHours, Service
+from clinics.hours import replace_hours
+from clinics.locating import prepare_for_save
+from clinics.models import Clinic, Service
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 CLINIC_FIELDS = ("name", "street", "address_line2", "city", "state", "zip_code", "phone", "website_url", "schedule_url")
@@ -79,8 +80,9 @@ def load_demo_data(fixtures_dir: Path = FIXTURES_DIR) -> tuple[LoadReport, LoadR
         if clinic.internal_notes != note:
             clinic.internal_notes = note
             changed = True
-        if not clinic.is_located or not clinic.timezone or (changed and clinic.location_source != "manual"):
-            locate_clinic(clinic)
+        location_before = (clinic.latitude, clinic.longitude, clinic.location_source, clinic.timezone)
+        prepare_for_save(clinic)
+        if (clinic.latitude, clinic.longitude, clinic.location_source, clinic.timezone) != location_before:
             changed = True
         if changed:
             clinic.full_clean()
@@ -89,22 +91,10 @@ def load_demo_data(fixtures_dir: Path = FIXTURES_DIR) -> tuple[LoadReport, LoadR
         if set(clinic.services.values_list("pk", flat=True)) != wanted_services:
             clinic.services.set(wanted_services)
             changed = True
-        if _set_hours(clinic, row["hours"]):
+        hours = [(r["weekday"], time.fromisoformat(r["opens"]), time.fromisoformat(r["closes"])) for r in row["hours"]]
+        if replace_hours(clinic, hours):
             changed = True
         (clinic_report.created if created else clinic_report.updated if changed else clinic_report.unchanged).append(
             clinic.slug
         )
     return service_report, clinic_report
-
-
-def _set_hours(clinic: Clinic, rows: list[dict[str, Any]]) -> bool:
-    wanted = sorted((r["weekday"], time.fromisoformat(r["opens"]), time.fromisoformat(r["closes"])) for r in rows)
-    current = sorted(clinic.hours.values_list("weekday", "opens", "closes"))
-    if current == wanted:
-        return False
-    clinic.hours.all().delete()
-    for weekday, opens, closes in wanted:
-        interval = OpeningHours(clinic=clinic, weekday=weekday, opens=opens, closes=closes)
-        interval.full_clean()
-        interval.save()
-    return True

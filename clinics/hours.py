@@ -9,6 +9,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone as dj_timezone
 
 from clinics.models import Clinic, OpeningHours, Weekday
@@ -115,8 +116,36 @@ def hours_from_text(text: str) -> list[tuple[int, time, time]]:
         if closes <= opens:
             raise ValueError(f"In “{part}”, closing time must be after opening time.")
         day = _DAY_LOOKUP[match[1].lower()]
-        for other_day, other_opens, other_closes in intervals:
-            if other_day == day and opens < other_closes and other_opens < closes:
-                raise ValueError(f"“{part}” overlaps other hours on the same day.")
+        if _overlaps_any((day, opens, closes), intervals):
+            raise ValueError(f"“{part}” overlaps other hours on the same day.")
         intervals.append((day, opens, closes))
     return intervals
+
+
+Interval = tuple[int, time, time]
+
+
+def _overlaps_any(interval: Interval, others: Iterable[Interval]) -> bool:
+    day, opens, closes = interval
+    return any(d == day and opens < c and o < closes for d, o, c in others)
+
+
+def replace_hours(clinic: Clinic, intervals: Iterable[Interval]) -> bool:
+    """Make the clinic's week exactly these intervals; False when it already was.
+
+    Checked first (closing after opening, no overlaps on a day), so bad input changes nothing.
+    """
+    wanted = sorted(intervals)
+    for i, (day, opens, closes) in enumerate(wanted):
+        if closes <= opens:
+            raise ValueError(f"{DAY_ABBREVIATIONS[day]} {opens:%H:%M}-{closes:%H:%M}: closing must be after opening.")
+        if _overlaps_any((day, opens, closes), wanted[:i]):
+            raise ValueError(f"{DAY_ABBREVIATIONS[day]} {opens:%H:%M}-{closes:%H:%M} overlaps other hours that day.")
+    if sorted(clinic.hours.values_list("weekday", "opens", "closes")) == wanted:
+        return False
+    with transaction.atomic():
+        clinic.hours.all().delete()
+        OpeningHours.objects.bulk_create(
+            OpeningHours(clinic=clinic, weekday=day, opens=opens, closes=closes) for day, opens, closes in wanted
+        )
+    return True

@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from import_export import fields, resources, widgets
 
-from clinics.hours import hours_from_text, hours_to_text
-from clinics.locating import ADDRESS_FIELDS, locate_clinic, needs_locating
-from clinics.models import Clinic, LocationSource, OpeningHours, Service
+from clinics.hours import hours_from_text, hours_to_text, replace_hours
+from clinics.locating import prepare_for_save
+from clinics.models import Clinic, Service
 from clinics.nearby import split_slugs, unknown_services
 
 
@@ -95,30 +94,12 @@ class ClinicResource(resources.ModelResource):
         return super().skip_row(instance, original, row, import_validation_errors)
 
     def before_save_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
-        original = Clinic.objects.filter(pk=instance.pk).first() if instance.pk else None
-        address_changed = original is None or any(
-            getattr(original, name) != getattr(instance, name) for name in ADDRESS_FIELDS
-        )
-        pin_moved = original is not None and (original.latitude, original.longitude) != (
-            instance.latitude,
-            instance.longitude,
-        )
-        if pin_moved and instance.location_source == original.location_source:  # type: ignore[union-attr]
-            instance.location_source = LocationSource.MANUAL
-        if needs_locating(instance, address_changed=address_changed, pin_moved=pin_moved):
-            locate_clinic(instance)
+        prepare_for_save(instance)
 
     def after_save_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
         parsed = row.get("_parsed_hours")
-        if parsed is None:
-            return
-        with transaction.atomic():
-            current = sorted(instance.hours.values_list("weekday", "opens", "closes"))
-            if current != sorted(parsed):
-                instance.hours.all().delete()
-                OpeningHours.objects.bulk_create(
-                    OpeningHours(clinic=instance, weekday=d, opens=o, closes=c) for d, o, c in parsed
-                )
+        if parsed is not None:
+            replace_hours(instance, parsed)
 
     def get_export_queryset(self, request: Any = None) -> Any:
         return Clinic.objects.prefetch_related("services", "hours")

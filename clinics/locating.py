@@ -1,7 +1,14 @@
-"""Giving clinics coordinates when admins save them, so visitors' searches never wait on a geocoder."""
+"""Giving clinics coordinates when staff save or import them, so visitors' searches never wait on a geocoder.
+
+One rule for every way a clinic is saved (admin form, spreadsheet import, demo data):
+``prepare_for_save``. A pin moved to new coordinates is kept and marked as placed by hand;
+otherwise a clinic without coordinates, or whose address changed, is located again, unless
+its pin was placed by hand.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -37,6 +44,55 @@ def needs_locating(clinic: Clinic, *, address_changed: bool, pin_moved: bool) ->
 
 def _as_decimal(value: float) -> Decimal:
     return Decimal(str(round(value, 6)))
+
+
+def prepare_for_save(clinic: Clinic) -> LocateResult:
+    """Apply the locating rule to a clinic about to be saved (compared with what is stored); does not save."""
+    original = Clinic.objects.filter(pk=clinic.pk).first() if clinic.pk else None
+    address_changed = original is None or any(
+        getattr(original, name) != getattr(clinic, name) for name in ADDRESS_FIELDS
+    )
+    # New, non-empty coordinates: a new clinic that arrives with them, or a pin moved on an existing one.
+    pin_moved = clinic.is_located and (
+        original is None or (original.latitude, original.longitude) != (clinic.latitude, clinic.longitude)
+    )
+    if pin_moved and clinic.location_source == (original.location_source if original else ""):
+        clinic.location_source = LocationSource.MANUAL
+    if needs_locating(clinic, address_changed=address_changed, pin_moved=pin_moved):
+        return locate_clinic(clinic)
+    if not clinic.timezone:
+        clinic.timezone = geocoding.timezone_for_zip(clinic.zip_code)
+    return LocateResult(Outcome.UNCHANGED)
+
+
+@dataclass
+class BulkReport:
+    counts: dict[Outcome, int]
+    failures: list[str]
+
+    def summary(self) -> str:
+        return (
+            f"Located {self.counts[Outcome.LOCATED]} by street address, "
+            f"{self.counts[Outcome.APPROXIMATE]} approximately (ZIP or city centre), "
+            f"{self.counts[Outcome.FAILED]} failed; "
+            f"{self.counts[Outcome.UNCHANGED]} placed by hand were left alone."
+        )
+
+
+def locate_many(clinics: Iterable[Clinic]) -> BulkReport:
+    """Locate each clinic again from its address and save it; pins placed by hand are left alone."""
+    report = BulkReport(dict.fromkeys(Outcome, 0), [])
+    for clinic in clinics:
+        if clinic.location_source == LocationSource.MANUAL:
+            report.counts[Outcome.UNCHANGED] += 1
+            continue
+        result = locate_clinic(clinic)
+        report.counts[result.outcome] += 1
+        if result.outcome == Outcome.FAILED:
+            report.failures.append(f"{clinic.name}: {result.message}")
+        else:
+            clinic.save()
+    return report
 
 
 def locate_clinic(clinic: Clinic) -> LocateResult:

@@ -185,3 +185,32 @@ def test_admin_import_of_a_file_that_is_not_a_clinic_list_gets_a_message_not_a_5
     assert "errornote" in page or "errorlist" in page or words in page
     assert words in page
     assert snapshot() == before
+
+
+def test_imported_coordinates_are_kept_with_their_source(demo_data):
+    headers = [*HEADERS, "latitude", "longitude", "location_source"]
+    row = [*NEW_ROW, "41.509100", "-90.578300", "address"]
+    result = ClinicResource().import_data(dataset(row, headers=headers), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    clinic = Clinic.objects.get(slug="rock-island")
+    assert (float(clinic.latitude), float(clinic.longitude), clinic.location_source) == (41.5091, -90.5783, "address")
+
+
+def test_imported_coordinates_without_a_source_count_as_placed_by_hand(demo_data):
+    headers = [*HEADERS, "latitude", "longitude"]
+    result = ClinicResource().import_data(dataset([*NEW_ROW, "41.5091", "-90.5783"], headers=headers), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Clinic.objects.get(slug="rock-island").location_source == "manual"
+
+
+def test_blank_coordinates_on_import_locate_the_clinic_again_instead_of_losing_it(demo_data):
+    exported = ClinicResource().export()
+    rows = [row for row in exported.dict if row["slug"] == "burlington"]
+    rows[0]["latitude"] = rows[0]["longitude"] = ""
+    data = tablib.Dataset(headers=list(rows[0]))
+    data.append(list(rows[0].values()))
+    result = ClinicResource().import_data(data, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    burlington = Clinic.objects.get(slug="burlington")
+    assert burlington.is_located
+    assert burlington.location_source == "zip"

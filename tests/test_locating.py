@@ -84,7 +84,7 @@ def test_bulk_command_locates_and_summarises(fake_geocoder, capsys):
     make_clinic("By hand", 41.0, -90.0)
     call_command("geocode_clinics", "--no-progress")
     out, err = capsys.readouterr()
-    assert "Located 1 by street address, 1 approximately (ZIP or city centre), 1 failed." in out
+    assert "Located 1 by street address, 1 approximately (ZIP or city centre), 1 failed" in out
     assert "failed: Nowhere" in err
     assert Clinic.objects.get(name="By hand").location_source == "manual"
     assert Clinic.objects.get(name="Nowhere").latitude is None
@@ -143,3 +143,26 @@ def test_changing_the_address_in_the_admin_relocates_the_clinic(client, fake_geo
     clinic.refresh_from_db()
     assert (float(clinic.latitude), float(clinic.longitude)) == (40.81, -91.14)
     assert clinic.location_source == "address"
+
+
+def test_staff_list_shows_clinics_that_are_not_located(client):
+    unlocated(street="", zip_code="", city="Atlantis", state="IA")
+    client.force_login(User.objects.create_superuser("ops", "ops@example.com", "pw-ops-1234"))
+    page = client.get(reverse("admin:clinics_clinic_changelist")).content.decode()
+    assert "Not located" in page
+    filtered = client.get(reverse("admin:clinics_clinic_changelist"), {"location": "missing"}).content.decode()
+    assert "Moline – Valley View" in filtered
+
+
+def test_reloading_demo_data_keeps_a_refined_location(demo_data, fake_geocoder, settings):
+    from clinics.demo_data import load_demo_data
+
+    clinic = Clinic.objects.get(slug="burlington")
+    clinic.latitude, clinic.longitude, clinic.location_source = 40.8111, -91.1222, "address"
+    clinic.phone = "319-555-0199"  # a change that is not to the address
+    clinic.save()
+    settings.GEOCODER = {**settings.GEOCODER, "SERVICE": ""}
+    load_demo_data()
+    clinic.refresh_from_db()
+    assert (float(clinic.latitude), float(clinic.longitude), clinic.location_source) == (40.8111, -91.1222, "address")
+    assert clinic.phone == "319-555-0104"

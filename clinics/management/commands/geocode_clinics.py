@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from clinics.locating import Outcome, locate_clinic
+from clinics.locating import locate_many
 from clinics.models import Clinic, LocationSource
 
 
@@ -28,21 +28,8 @@ class Command(BaseCommand):
             clinics = clinics.filter(location_source__in=[LocationSource.ZIP, LocationSource.CITY])
         elif not options["all"]:
             clinics = clinics.filter(latitude__isnull=True) | clinics.filter(longitude__isnull=True)
-        counts = dict.fromkeys(Outcome, 0)
-        failures: list[str] = []
-        for clinic in tqdm(
-            list(clinics), desc="Locating", unit="clinic", disable=options["no_progress"], file=self.stderr
-        ):
-            result = locate_clinic(clinic)
-            counts[result.outcome] += 1
-            if result.outcome == Outcome.FAILED:
-                failures.append(f"{clinic.name}: {result.message}")
-                continue
-            clinic.save()
-        self.stdout.write(
-            f"Located {counts[Outcome.LOCATED]} by street address, "
-            f"{counts[Outcome.APPROXIMATE]} approximately (ZIP or city centre), "
-            f"{counts[Outcome.FAILED]} failed."
-        )
-        for line in failures:
+        progress = tqdm(list(clinics), desc="Locating", unit="clinic", disable=options["no_progress"], file=self.stderr)
+        report = locate_many(progress)
+        self.stdout.write(report.summary())
+        for line in report.failures:
             self.stderr.write(f"  failed: {line}")
