@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,11 @@ validate_zip_code = RegexValidator(
     message="Enter a ZIP code of 5 digits (61265) or ZIP+4 (61265-1234).",
     code="invalid_zip",
 )
+
+
+def to_coordinate(value: float) -> Decimal:
+    """A latitude or longitude as the columns store it (6 decimals, about 10 cm)."""
+    return Decimal(str(round(value, 6)))
 
 
 def normalize_phone(value: str) -> str | None:

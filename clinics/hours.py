@@ -31,7 +31,6 @@ def format_intervals(intervals: Iterable[OpeningHours]) -> str:
 class HoursStatus:
     open_now: bool
     hours_today: str  # "7 AM–7 PM", "Closed"
-    intervals_today: list[tuple[time, time]]
     local_time: datetime
 
 
@@ -62,7 +61,6 @@ def status_of(intervals: Iterable[OpeningHours], timezone: str, at: datetime | N
     return HoursStatus(
         open_now=any(i.opens <= now_t < i.closes for i in today),
         hours_today=format_intervals(today),
-        intervals_today=[(i.opens, i.closes) for i in today],
         local_time=local,
     )
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 
 from clinics import geocoding
+from clinics.fields import to_coordinate
 from clinics.geocoding import Place, Precision
 from clinics.models import Clinic, LocationSource
 
@@ -40,10 +40,6 @@ def needs_locating(clinic: Clinic, *, address_changed: bool, pin_moved: bool) ->
     if not clinic.is_located:
         return True
     return address_changed and clinic.location_source != LocationSource.MANUAL
-
-
-def _as_decimal(value: float) -> Decimal:
-    return Decimal(str(round(value, 6)))
 
 
 def prepare_for_save(clinic: Clinic) -> LocateResult:
@@ -122,8 +118,8 @@ def locate_clinic(clinic: Clinic) -> LocateResult:
         )
     if place is None:
         return LocateResult(Outcome.FAILED, message or f"No location found for {clinic.one_line_address}.")
-    clinic.latitude = _as_decimal(place.latitude)
-    clinic.longitude = _as_decimal(place.longitude)
+    clinic.latitude = to_coordinate(place.latitude)
+    clinic.longitude = to_coordinate(place.longitude)
     clinic.location_source = source
     if source == LocationSource.ADDRESS:
         return LocateResult(Outcome.LOCATED)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from urllib.parse import quote_plus
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -27,6 +27,16 @@ class Service(models.Model):
         return self.name
 
 
+# Paths beside /api/v1/clinics/<slug>/ that a clinic's slug must not take.
+RESERVED_SLUGS = frozenset({"nearest"})
+web_link = URLValidator(schemes=["http", "https"], message="Enter a web address starting with https:// or http://.")
+
+
+def validate_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"“{value}” is reserved; choose another slug.", code="reserved_slug")
+
+
 class LocationSource(models.TextChoices):
     NONE = "", "Not located"
     ADDRESS = "address", "Street address (geocoder)"
@@ -43,13 +53,24 @@ class ClinicQuerySet(models.QuerySet["Clinic"]):
         """Clinics a visitor may see."""
         return self.filter(is_active=True)
 
+    def with_details(self) -> ClinicQuerySet:
+        """Active clinics with their services and hours (in week order) fetched alongside."""
+        return self.active().prefetch_related(
+            "services", models.Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+        )
+
     def located(self) -> ClinicQuerySet:
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
 
 class Clinic(models.Model):
     name = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=150, unique=True, help_text="Used in the clinic's web address.")
+    slug = models.SlugField(
+        max_length=150,
+        unique=True,
+        validators=[validate_not_reserved],
+        help_text="Used in the clinic's web address.",
+    )
     street = models.CharField("street address", max_length=200, blank=True)
     address_line2 = models.CharField("address line 2", max_length=200, blank=True)
     city = models.CharField(max_length=100)
@@ -82,8 +103,8 @@ class Clinic(models.Model):
         validators=[validate_timezone],
         help_text="IANA name such as America/Chicago; filled in from the ZIP code when empty.",
     )
-    schedule_url = models.URLField("schedule URL", max_length=500, blank=True)
-    website_url = models.URLField("public page", max_length=500, blank=True)
+    schedule_url = models.URLField("schedule URL", max_length=500, blank=True, validators=[web_link])
+    website_url = models.URLField("public page", max_length=500, blank=True, validators=[web_link])
     services = models.ManyToManyField(Service, related_name="clinics", blank=True)
     is_active = models.BooleanField("active", default=True, help_text="Inactive clinics are never shown to visitors.")
     notice = models.CharField(
@@ -145,6 +166,8 @@ class Clinic(models.Model):
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(name)[:140] or "clinic"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-clinic"
     slug, n = base, 2
     others = Clinic.objects.exclude(pk=exclude_pk) if exclude_pk else Clinic.objects.all()
     while others.filter(slug=slug).exists():

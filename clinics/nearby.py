@@ -81,10 +81,6 @@ class SearchParams:
     open_now: bool
     limit: int
 
-    @property
-    def uses_coordinates(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
-
 
 def find_near(params: SearchParams, *, at: datetime | None = None) -> Nearby | GeocodeFailure:
     """Coordinates win over text; text is geocoded (offline for ZIPs and cities)."""

@@ -122,12 +122,11 @@ def nearest_clinics(query: SearchQuery) -> SearchResult:
     # (every clinic outside a box of radius r is farther than r).
     want = min(query.limit, NEAREST_FALLBACK_COUNT)
     radius = max(query.radius_miles, 1.0)
-    while radius < MAX_DISTANCE_MILES:
+    while True:
         radius = min(radius * 8, MAX_DISTANCE_MILES)
         found = _candidates(query, radius)
         if len(found) >= want or radius >= MAX_DISTANCE_MILES:
             return _result(query, found[:want], within_radius=False)
-    return SearchResult(query, [])
 
 
 def _result(query: SearchQuery, chosen: list[tuple[float, BoxRow]], *, within_radius: bool) -> SearchResult:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Model
 
+from clinics.fields import to_coordinate
 from clinics.models import Clinic, OpeningHours, Service
 
 M = TypeVar("M", bound=Model)
@@ -28,11 +28,6 @@ class BoxRow:
     longitude: float
     name: str
     timezone: str
-
-
-def _dec(value: float) -> Decimal:
-    # The columns' own type, as the ORM would pass it.
-    return Decimal(str(round(value, 6)))
 
 
 def _qn(name: str) -> str:
@@ -65,9 +60,9 @@ def box_rows(
     else:
         lon_sql = " OR ".join(f"c.{lng} BETWEEN %s AND %s" for _ in ranges)
         box_sql = f"c.{lat} BETWEEN %s AND %s AND ({lon_sql})"
-        params += [_dec(min_lat), _dec(max_lat)]
+        params += [to_coordinate(min_lat), to_coordinate(max_lat)]
         for low, high in ranges:
-            params += [_dec(low), _dec(high)]
+            params += [to_coordinate(low), to_coordinate(high)]
     sql = (
         f"SELECT c.{_qn('id')}, c.{lat}, c.{lng}, c.{_qn('name')}, c.{_qn('timezone')} FROM {_qn(meta.db_table)} c "
         f"WHERE c.{_qn('is_active')} = %s AND ({box_sql})"

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -25,7 +25,7 @@ from clinics.geocoding import FailureCode, GeocodeFailure
 from clinics.hours import clinic_zone, status_at, week_table
 from clinics.jsonld import clinic_jsonld, jsonld_script
 from clinics.maps import leaflet_options
-from clinics.models import Clinic, OpeningHours, Service
+from clinics.models import Clinic, Service
 from clinics.nearby import Nearby, find_near
 from clinics.search import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
@@ -228,12 +228,6 @@ def _results_context(request: HttpRequest, found: Nearby, limit: int, radius: fl
     }
 
 
-def _visible_clinics() -> QuerySet[Clinic]:
-    return Clinic.objects.active().prefetch_related(
-        "services", Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
-    )
-
-
 @require_safe
 def clinic_list(request: HttpRequest) -> HttpResponse:
     """Every active clinic, grouped by state under its full name."""
@@ -259,7 +253,7 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    clinic = get_object_or_404(_visible_clinics(), slug=slug)
+    clinic = get_object_or_404(Clinic.objects.with_details(), slug=slug)
     status = status_at(clinic)
     week = week_table(clinic)
     zone = clinic_zone(clinic)

@@ -168,9 +168,9 @@ def test_admin_preview_of_a_bad_file_shows_the_errors_and_offers_no_confirm(demo
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00garbage", ""),
+        (b"\x89PNG\r\n\x1a\n\x00\x00garbage", "Ensure you have chosen the correct format for the file."),
         (b"name;city\nNo slug column;Moline\n", "not present in the file headers: slug"),
-        (b"", ""),
+        (b"", "The submitted file is empty."),
     ],
 )
 def test_admin_import_of_a_file_that_is_not_a_clinic_list_gets_a_message_not_a_500(demo_data, client, content, words):
@@ -182,7 +182,6 @@ def test_admin_import_of_a_file_that_is_not_a_clinic_list_gets_a_message_not_a_5
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "errornote" in page or "errorlist" in page or words in page
     assert words in page
     assert snapshot() == before
 

@@ -120,3 +120,13 @@ def test_directions_link_uses_the_street_address():
     clinic = valid_clinic(address_line2="Suite 210")
     assert clinic.one_line_address == "850 43rd Avenue, Suite 210, Moline, IL 61265"
     assert clinic.directions_url.endswith("destination=850+43rd+Avenue%2C+Suite+210%2C+Moline%2C+IL+61265")
+
+
+def test_a_slug_that_would_hide_behind_an_api_path_is_refused():
+    assert errors_of(valid_clinic(slug="nearest")) == {"slug": ["“nearest” is reserved; choose another slug."]}
+    assert make_clinic("Nearest", 41.5, -90.5, slug="").slug == "nearest-clinic"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://schedule.example.com/x", "schedule"])
+def test_schedule_links_must_be_web_addresses(url):
+    assert "schedule_url" in errors_of(valid_clinic(schedule_url=url))

@@ -62,6 +62,14 @@ def test_radius_edge_is_inclusive_to_the_mile():
     assert result.matches[0].distance_miles == 25.0
 
 
+def test_a_clinic_exactly_on_the_radius_is_inside():
+    make_clinic("On the edge", 41.5, -90.0)
+    radius = haversine_miles(41.0, -90.0, 41.5, -90.0)  # exactly the distance the search computes
+    result = nearest_clinics(SearchQuery(41.0, -90.0, radius_miles=radius))
+    assert names(result) == ["On the edge"]
+    assert result.matches[0].within_radius
+
+
 def test_when_nothing_is_inside_the_radius_the_nearest_are_returned_marked_outside():
     for i in range(5):
         make_clinic(f"Clinic {i}", 41.0 + i, -90.0)
@@ -144,6 +152,20 @@ def test_box_across_the_180th_meridian_is_split_in_two():
     (west_lo, west_hi), (east_lo, east_hi) = box.lon_ranges
     assert west_hi == 180.0 and east_lo == -180.0
     assert west_lo < 179.9 and east_hi > -180.0
+
+
+def test_box_west_of_the_180th_meridian_is_split_in_two():
+    box = bounding_box(-17.7, -179.9, 50)
+    (west_lo, west_hi), (east_lo, east_hi) = box.lon_ranges
+    assert west_hi == 180.0 and east_lo == -180.0
+    assert 179.0 < west_lo < 180.0 and -179.9 < east_hi < -179.0
+
+
+def test_search_from_west_of_the_meridian_finds_clinics_east_of_it():
+    make_clinic("Across", -16.8, 179.95, timezone="Pacific/Fiji")
+    result = nearest_clinics(SearchQuery(-16.8, -179.99, radius_miles=25))
+    assert names(result) == ["Across"]
+    assert result.matches[0].distance_miles == round(cosine_law_miles(-16.8, -179.99, -16.8, 179.95), 1)
 
 
 def test_search_finds_clinics_across_the_180th_meridian():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
@@ -25,7 +25,7 @@ from clinics.api.serializers import (
     ServiceSerializer,
 )
 from clinics.geocoding import GeocodeFailure
-from clinics.models import Clinic, OpeningHours, Service
+from clinics.models import Clinic, Service
 from clinics.nearby import find_near
 from clinics.throttling import SearchThrottle
 
@@ -51,12 +51,6 @@ class GeoJSONRenderer(JSONRenderer):
     format = "geojson"
 
 
-def visible_clinics() -> QuerySet[Clinic]:
-    return Clinic.objects.active().prefetch_related(
-        "services", Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
-    )
-
-
 @extend_schema(
     tags=["clinics"],
     responses={
@@ -73,7 +67,7 @@ class ClinicListView(generics.ListAPIView):
     throttle_classes = [AnonRateThrottle]
 
     def get_queryset(self) -> QuerySet[Clinic]:
-        return visible_clinics().distinct()
+        return Clinic.objects.with_details().distinct()
 
 
 @extend_schema(tags=["clinics"], responses={200: ClinicDetailSerializer, 404: ERROR_SCHEMA})
@@ -85,7 +79,7 @@ class ClinicDetailView(generics.RetrieveAPIView):
     throttle_classes = [AnonRateThrottle]
 
     def get_queryset(self) -> QuerySet[Clinic]:
-        return visible_clinics()
+        return Clinic.objects.with_details()
 
 
 @extend_schema(tags=["services"], responses={200: ServiceSerializer(many=True)})
@@ -155,7 +149,7 @@ class ClinicGeoJSONView(APIView):
 
     def get(self, request: Request) -> Response:
         features = []
-        for clinic in visible_clinics().located():
+        for clinic in Clinic.objects.with_details().located():
             props = ClinicSerializer(clinic, context={"request": request}).data
             features.append(
                 {
