@@ -77,7 +77,7 @@ def parse_nearest(query: QueryDict | Mapping[str, Any]) -> SearchParams | dict[s
     values: dict[str, Any] = {}
     for param in NUMBERS:
         raw = query.get(param.name)
-        if raw is None or raw == "":
+        if raw is None:
             values[param.name] = param.default
             continue
         try:

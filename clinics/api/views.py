@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -53,6 +53,13 @@ class GeoJSONRenderer(JSONRenderer):
 
 @extend_schema(
     tags=["clinics"],
+    parameters=[
+        OpenApiParameter(
+            "q",
+            {"type": "string", "maxLength": 100, "pattern": "^[^\\u0000]*$"},
+            description="Text in the name, city or ZIP code.",
+        )
+    ],
     responses={
         200: ClinicSerializer(many=True),
         400: ERROR_SCHEMA,
@@ -70,7 +77,22 @@ class ClinicListView(generics.ListAPIView):
         return Clinic.objects.with_details().distinct()
 
 
-@extend_schema(tags=["clinics"], responses={200: ClinicDetailSerializer, 404: ERROR_SCHEMA})
+@extend_schema(
+    tags=["clinics"],
+    parameters=[
+        OpenApiParameter(
+            "slug",
+            {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "not": {"enum": ["nearest"]}},
+            OpenApiParameter.PATH,
+            description="The clinic's slug, as in its page's address.",
+        )
+    ],
+    responses={
+        200: ClinicDetailSerializer,
+        400: OpenApiResponse(ERROR_SCHEMA, description="“nearest” is the search (see below), never a clinic."),
+        404: ERROR_SCHEMA,
+    },
+)
 class ClinicDetailView(generics.RetrieveAPIView):
     """One active clinic, with its week of opening hours."""
 

@@ -227,3 +227,10 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_rate_limit(demo_data, 
     monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "2/min"})
     statuses = [client.get(URL, {"q": "61265"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(4)]
     assert statuses == [200, 200, 429, 429]
+
+
+@pytest.mark.parametrize("param", ["radius", "limit", "lat"])
+def test_an_empty_number_is_an_error_not_a_default(demo_data, client, param):
+    params = {"q": "61265", param: ""}
+    error = client.get(URL, params).json()["error"]
+    assert param in error["fields"]

@@ -32,7 +32,8 @@ def _no_throttling(monkeypatch):
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same cases on every run, so CI is repeatable; raise max_examples to explore further.
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_endpoint_answers_as_documented(case, demo_data):
     # Documented status codes, content types and response shapes; never a 500.
     # The nearest search needs q, or lat with lng: a rule OpenAPI 3.0 cannot express, so a
