@@ -146,4 +146,6 @@ def replace_hours(clinic: Clinic, intervals: Iterable[Interval]) -> bool:
         OpeningHours.objects.bulk_create(
             OpeningHours(clinic=clinic, weekday=day, opens=opens, closes=closes) for day, opens, closes in wanted
         )
+        # bulk_create sends no post_save: mark the clinic changed here (see clinics/signals.py).
+        Clinic.objects.filter(pk=clinic.pk).update(updated_at=dj_timezone.now())
     return True

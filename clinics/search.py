@@ -8,13 +8,14 @@ nearest ones are found, so a visitor is never left with an empty answer while a 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from clinics.hours import status_at, status_of
 from clinics.models import Clinic
-from clinics.search_sql import BoxRow, box_rows, clinics_with_details, hours_for
+from clinics.search_sql import BoxRow, box_rows, details_for, hours_for
 
 EARTH_RADIUS_MILES = 3958.7613
 # Half the earth's circumference: a box this size holds every point.
@@ -114,23 +115,40 @@ def _candidates(query: SearchQuery, radius: float) -> list[tuple[float, BoxRow]]
 
 def nearest_clinics(query: SearchQuery) -> SearchResult:
     """Active clinics nearest to the origin, nearest first, filtered by services and open-now."""
-    within = _candidates(query, query.radius_miles)
+    # A sparse directory (Rock Valley's ~60 clinics) rarely has a clinic inside the radius, so its
+    # first box is already the first widened one: one query instead of two.
+    radius = query.radius_miles * (GROWTH if _sparse(query.radius_miles) else 1)
+    found = _candidates(query, min(radius, MAX_DISTANCE_MILES))
+    within = [item for item in found if item[0] <= query.radius_miles]
     if within:
         return _result(query, within[: query.limit], within_radius=True)
 
     # Nothing inside the radius: widen the box until the nearest few are certain
     # (every clinic outside a box of radius r is farther than r).
     want = min(query.limit, NEAREST_FALLBACK_COUNT)
-    radius = max(query.radius_miles, 1.0)
-    while True:
-        radius = min(radius * 8, MAX_DISTANCE_MILES)
+    while len(found) < want and radius < MAX_DISTANCE_MILES:
+        radius = min(radius * GROWTH, MAX_DISTANCE_MILES)
         found = _candidates(query, radius)
-        if len(found) >= want or radius >= MAX_DISTANCE_MILES:
-            return _result(query, found[:want], within_radius=False)
+    return _result(query, found[:want], within_radius=False)
+
+
+GROWTH = 8
+# The 48 contiguous states, square miles: to judge how many clinics a radius is likely to hold.
+CONTIGUOUS_US_SQUARE_MILES = 3.1e6
+_active_count: tuple[float, int] = (-1e9, 0)
+
+
+def _sparse(radius_miles: float) -> bool:
+    """Fewer than one clinic expected inside the radius, were they spread evenly (count cached a minute)."""
+    global _active_count
+    now = time.monotonic()
+    if now - _active_count[0] > 60:
+        _active_count = (now, Clinic.objects.active().located().count())
+    return _active_count[1] * math.pi * radius_miles**2 / CONTIGUOUS_US_SQUARE_MILES < 1
 
 
 def _result(query: SearchQuery, chosen: list[tuple[float, BoxRow]], *, within_radius: bool) -> SearchResult:
-    clinics = clinics_with_details([row.pk for _, row in chosen])
+    clinics = details_for([row for _, row in chosen])
     return SearchResult(query, [_match(query, d, c, within_radius) for (d, _), c in zip(chosen, clinics, strict=True)])
 
 

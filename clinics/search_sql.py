@@ -8,6 +8,9 @@ function returns ordinary model instances, with services and hours attached the 
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -28,6 +31,7 @@ class BoxRow:
     longitude: float
     name: str
     timezone: str
+    version: Any  # the row's updated_at, as the database returned it: a key for cached details
 
 
 def _qn(name: str) -> str:
@@ -64,7 +68,8 @@ def box_rows(
         for low, high in ranges:
             params += [to_coordinate(low), to_coordinate(high)]
     sql = (
-        f"SELECT c.{_qn('id')}, c.{lat}, c.{lng}, c.{_qn('name')}, c.{_qn('timezone')} FROM {_qn(meta.db_table)} c "
+        f"SELECT c.{_qn('id')}, c.{lat}, c.{lng}, c.{_qn('name')}, c.{_qn('timezone')}, c.{_qn('updated_at')} "
+        f"FROM {_qn(meta.db_table)} c "
         f"WHERE c.{_qn('is_active')} = %s AND ({box_sql})"
     )
     for slug in dict.fromkeys(services):
@@ -76,7 +81,7 @@ def box_rows(
         params.append(slug)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [BoxRow(pk, float(la), float(lo), name, tz) for pk, la, lo, name, tz in cursor.fetchall()]
+        return [BoxRow(pk, float(la), float(lo), name, tz, v) for pk, la, lo, name, tz, v in cursor.fetchall()]
 
 
 def _in_list(ids: Sequence[int]) -> str:
@@ -183,3 +188,41 @@ def clinics_with_details(ids: Sequence[int]) -> list[Clinic]:
         _attach(clinic, "hours", hours[pk])
         ordered.append(clinic)
     return ordered
+
+
+# --- Details cached per clinic version ---------------------------------------------------------
+# A clinic's card (its row, services and hours) changes only when staff edit it, and every edit
+# bumps its updated_at (clinics/signals.py), so (id, updated_at) names one version of it. Cached
+# per process, a few minutes at most, so a search usually needs only its box query.
+
+DETAILS_TTL_SECONDS = 300.0
+DETAILS_MAX_ENTRIES = 4096
+_details: OrderedDict[tuple[int, Any], tuple[float, Clinic]] = OrderedDict()
+_details_lock = threading.Lock()
+
+
+def clear_details_cache() -> None:
+    with _details_lock:
+        _details.clear()
+
+
+def details_for(rows: Sequence[BoxRow]) -> list[Clinic]:
+    """Full clinics with services and hours for these box rows, in order; from the cache when current."""
+    now = time.monotonic()
+    found: dict[int, Clinic] = {}
+    with _details_lock:
+        for row in rows:
+            entry = _details.get((row.pk, row.version))
+            if entry and now - entry[0] < DETAILS_TTL_SECONDS:
+                found[row.pk] = entry[1]
+                _details.move_to_end((row.pk, row.version))
+    missing = [row for row in rows if row.pk not in found]
+    if missing:
+        fetched = clinics_with_details([row.pk for row in missing])
+        with _details_lock:
+            for row, clinic in zip(missing, fetched, strict=True):
+                found[row.pk] = clinic
+                _details[(row.pk, row.version)] = (now, clinic)
+            while len(_details) > DETAILS_MAX_ENTRIES:
+                _details.popitem(last=False)
+    return [found[row.pk] for row in rows]

@@ -9,6 +9,7 @@ from django.core.cache import cache
 
 from clinics.geocoding import reset_online_geocoder
 from clinics.models import Clinic, OpeningHours, Service
+from clinics.search_sql import clear_details_cache
 from tests.fakes import FakeGeocoder
 
 
@@ -16,6 +17,7 @@ from tests.fakes import FakeGeocoder
 def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     """Each test starts with an empty cache (geocoder answers, throttles) and no online geocoder."""
     cache.clear()
+    clear_details_cache()
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": ""}
     reset_online_geocoder()
     FakeGeocoder.reset()

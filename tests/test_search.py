@@ -216,3 +216,54 @@ def test_on_postgresql_the_box_query_can_use_the_gist_index():
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "clinic_point_gist_idx" in plan
+
+
+# --- Cached details never outlive an edit ------------------------------------------------------
+
+
+def search_here():
+    return nearest_clinics(SearchQuery(41.0, -90.0, at=datetime(2026, 6, 1, 15, 0, tzinfo=UTC)))
+
+
+def test_edited_hours_show_at_once_though_details_are_cached():
+    clinic = make_clinic("Cached", 41.0, -90.0, hours=[(0, time(8), time(17))])
+    assert search_here().matches[0].hours_today == "8 AM–5 PM"
+    interval = clinic.hours.get()
+    interval.closes = time(12)
+    interval.save()
+    assert search_here().matches[0].hours_today == "8 AM–12 PM"
+    interval.delete()
+    assert search_here().matches[0].hours_today == "Closed"
+
+
+def test_replaced_hours_and_changed_services_show_at_once():
+    from clinics.hours import replace_hours
+    from clinics.models import Service
+
+    clinic = make_clinic("Cached", 41.0, -90.0, hours=[(0, time(8), time(17))])
+    assert [s.slug for s in search_here().matches[0].clinic.services.all()] == ["physical-therapy"]
+    replace_hours(clinic, [(0, time(9), time(10))])
+    assert search_here().matches[0].hours_today == "9 AM–10 AM"
+    pool = Service.objects.create(slug="aquatic-therapy", name="Aquatic therapy")
+    clinic.services.add(pool)
+    assert [s.name for s in search_here().matches[0].clinic.services.all()] == ["Aquatic therapy", "Physical Therapy"]
+    pool.name = "Pool therapy"
+    pool.save()
+    assert [s.name for s in search_here().matches[0].clinic.services.all()] == ["Physical Therapy", "Pool therapy"]
+    pool.clinics.remove(clinic)
+    assert [s.name for s in search_here().matches[0].clinic.services.all()] == ["Physical Therapy"]
+
+
+def test_an_edited_clinic_shows_at_once():
+    clinic = make_clinic("Old name", 41.0, -90.0)
+    search_here()
+    clinic.name = "New name"
+    clinic.save()
+    assert names(search_here()) == ["New name"]
+
+
+def test_a_second_search_reads_only_the_box(django_assert_num_queries):
+    make_clinic("Cached", 41.0, -90.0)
+    search_here()
+    with django_assert_num_queries(1):
+        search_here()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -93,12 +95,20 @@ class ClinicDetailSerializer(ClinicSerializer):
         return DayHoursSerializer(week_table(obj), many=True).data  # type: ignore[return-value]
 
 
-def clinic_card(clinic: Clinic, request: Any) -> dict[str, Any]:
+def clinic_page_url(request: Any) -> Callable[[str], str]:
+    """slug -> the clinic page's absolute URL, resolving the route once rather than per clinic."""
+    marker = "clinic-slug-marker"
+    template = absolute(request, reverse("clinics:detail", args=[marker]))
+    return lambda slug: template.replace(marker, slug)
+
+
+def clinic_card(clinic: Clinic, request: Any, page_url: Callable[[str], str] | None = None) -> dict[str, Any]:
     """ClinicSerializer's output, built directly: the nearest search's hot path.
 
     DRF's field machinery cost more than the search itself (docs/performance.md); a test
     keeps the two identical.
     """
+    page_url = page_url or clinic_page_url(request)
     return {
         "slug": clinic.slug,
         "name": clinic.name,
@@ -117,26 +127,28 @@ def clinic_card(clinic: Clinic, request: Any) -> dict[str, Any]:
         "services": [{"slug": s.slug, "name": s.name} for s in clinic.services.all()],
         "schedule_url": clinic.schedule_url,
         "directions_url": clinic.directions_url,
-        "url": absolute(request, clinic.get_absolute_url()),
+        "url": page_url(clinic.slug),
     }
 
 
-class NearbyClinicSerializer(serializers.Serializer):
-    """Clinics in a nearest-search answer, with distance and today's status (use with many=True)."""
-
-    def to_representation(self, match: ClinicMatch) -> dict[str, Any]:
-        data = clinic_card(match.clinic, self.context.get("request"))
-        data.update(
+def nearby_cards(matches: list[ClinicMatch], request: Any) -> list[dict[str, Any]]:
+    """Clinics in a nearest-search answer, with distance and today's status (see NearbyClinicSchema)."""
+    page_url = clinic_page_url(request)
+    cards = []
+    for match in matches:
+        card = clinic_card(match.clinic, request, page_url)
+        card.update(
             distance_miles=match.distance_miles,
             within_radius=match.within_radius,
             open_now=match.open_now,
             hours_today=match.hours_today,
         )
-        return data
+        cards.append(card)
+    return cards
 
 
 class NearbyClinicSchema(ClinicSerializer):
-    """Only for the OpenAPI schema: the fields NearbyClinicSerializer writes."""
+    """Only for the OpenAPI schema: the fields nearby_cards writes."""
 
     distance_miles = serializers.FloatField()
     within_radius = serializers.BooleanField()

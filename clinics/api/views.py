@@ -19,10 +19,9 @@ from clinics.api.params import nearest_openapi_parameters, parse_nearest
 from clinics.api.serializers import (
     ClinicDetailSerializer,
     ClinicSerializer,
-    NearbyClinicSerializer,
     NearestResponseSchema,
-    OriginSerializer,
     ServiceSerializer,
+    nearby_cards,
 )
 from clinics.geocoding import GeocodeFailure
 from clinics.models import Clinic, Service
@@ -142,20 +141,19 @@ class NearestClinicsView(APIView):
         origin = found.origin
         return Response(
             {
-                "origin": OriginSerializer(
-                    {
-                        "label": origin.label,
-                        "latitude": origin.latitude,
-                        "longitude": origin.longitude,
-                        "precision": str(origin.precision),
-                        "note": origin.note,
-                    }
-                ).data,
+                # Shaped as OriginSerializer documents it, without building one per request.
+                "origin": {
+                    "label": origin.label,
+                    "latitude": origin.latitude,
+                    "longitude": origin.longitude,
+                    "precision": str(origin.precision),
+                    "note": origin.note,
+                },
                 "radius_miles": params.radius_miles,
                 "any_within_radius": found.result.any_within_radius,
                 "message": found.message,
                 "count": len(found.result.matches),
-                "results": NearbyClinicSerializer(found.result.matches, many=True, context={"request": request}).data,
+                "results": nearby_cards(found.result.matches, request),
             }
         )
 

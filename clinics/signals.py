@@ -1,0 +1,40 @@
+"""Every change to a clinic's hours or services bumps its updated_at.
+
+The search caches each clinic's details under (id, updated_at) (clinics/search_sql.py), so
+a change that left updated_at alone would leave visitors seeing old hours.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from clinics.models import Clinic, OpeningHours, Service
+
+
+def touch_clinics(*pks: int) -> None:
+    Clinic.objects.filter(pk__in=pks).update(updated_at=timezone.now())
+
+
+@receiver([post_save, post_delete], sender=OpeningHours)
+def hours_changed(sender: Any, instance: OpeningHours, **kwargs: Any) -> None:
+    touch_clinics(instance.clinic_id)
+
+
+@receiver(m2m_changed, sender=Clinic.services.through)
+def services_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any) -> None:
+    if not action.startswith("post_"):
+        return
+    if reverse:  # service.clinics.add(...): instance is the service
+        touch_clinics(*(pk_set or instance.clinics.values_list("pk", flat=True)))
+    else:
+        touch_clinics(instance.pk)
+
+
+@receiver(post_save, sender=Service)
+def service_renamed(sender: Any, instance: Service, created: bool, **kwargs: Any) -> None:
+    if not created:
+        touch_clinics(*instance.clinics.values_list("pk", flat=True))
