@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/locator
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run serve install install-dev browser test test-sqlite test-postgres lint format bench clean
+.PHONY: run install install-dev browser services test test-sqlite test-postgres lint format bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --silent --no-audit --no-fund
 
+# PostgreSQL and Redis on 127.0.0.1 for the second test pass: started if installed and not running.
+services:
+	@pg_isready -h 127.0.0.1 -q 2>/dev/null || $(SUDO) pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || $(SUDO) redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	@pg_isready -h 127.0.0.1 -q || { echo "PostgreSQL is not answering on 127.0.0.1:5432 (user postgres, trust auth); use make test-sqlite for one pass without it."; exit 1; }
+
 # Install everything, load the demo data and serve on http://127.0.0.1:8000
 run: install
 	$(PY) manage.py migrate --noinput
@@ -31,7 +37,7 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Install what the tests need and run the whole suite on SQLite, then on PostgreSQL + Redis.
-test: install-dev browser
+test: install-dev browser services
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory test-postgres
