@@ -138,6 +138,12 @@ CONTIGUOUS_US_SQUARE_MILES = 3.1e6
 _active_count: tuple[float, int] = (-1e9, 0)
 
 
+def forget_directory_size() -> None:
+    """Count the clinics again on the next search (after clinics are added or removed)."""
+    global _active_count
+    _active_count = (-1e9, 0)
+
+
 def _sparse(radius_miles: float) -> bool:
     """Fewer than one clinic expected inside the radius, were they spread evenly (count cached a minute)."""
     global _active_count

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from clinics.models import Clinic, OpeningHours, Service
+from clinics.search import forget_directory_size
 
 
 def touch_clinics(*pks: int) -> None:
@@ -38,3 +39,8 @@ def services_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_
 def service_renamed(sender: Any, instance: Service, created: bool, **kwargs: Any) -> None:
     if not created:
         touch_clinics(*instance.clinics.values_list("pk", flat=True))
+
+
+@receiver([post_save, post_delete], sender=Clinic)
+def clinic_saved(sender: Any, **kwargs: Any) -> None:
+    forget_directory_size()
