@@ -9,7 +9,7 @@ random US origins:
   the trivial JSON endpoint /api/v1/health/.
 
 Run: .venv/bin/python benchmarks/bench_search.py [--databases sqlite,postgres] [--sizes 100,10000,100000]
-The PostgreSQL run uses a scratch database `locator_bench` at 127.0.0.1:5432 (dropped and recreated).
+The PostgreSQL run uses a scratch database `locator_bench` at 127.0.0.1:5432, created and dropped by the run.
 """
 
 from __future__ import annotations
@@ -221,6 +221,13 @@ def prepare_postgres() -> None:
         conn.execute("CREATE DATABASE locator_bench")
 
 
+def drop_postgres() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS locator_bench")
+
+
 def run_child(database: str, args: argparse.Namespace) -> dict[str, Any]:
     env = {
         **os.environ,
@@ -260,6 +267,8 @@ def run_child(database: str, args: argparse.Namespace) -> dict[str, Any]:
         return json.loads(result.stdout.strip().splitlines()[-1])
     finally:
         shutil.rmtree(scratch_dir, ignore_errors=True)
+        if database != "sqlite":
+            drop_postgres()
 
 
 def report(results: list[dict[str, Any]]) -> None:
