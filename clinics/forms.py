@@ -68,6 +68,17 @@ class OpenNowField(forms.Field):
         return flag
 
 
+def coordinate_field(limit: float) -> forms.FloatField:
+    """A latitude (90) or longitude (180) from "Use my location"; one message for anything wrong with it."""
+    message = "Your location didn't come through correctly. Try “Use my location” again, or type a ZIP code."
+    return forms.FloatField(
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), message),
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="ZIP code, city or address",
@@ -78,24 +89,8 @@ class SearchForm(forms.Form):
             "characters.",
         },
     )
-    lat = forms.FloatField(
-        required=False,
-        min_value=-90,
-        max_value=90,
-        error_messages={
-            key: "Your location didn't come through correctly. Try “Use my location” again, or type a ZIP code."
-            for key in ("invalid", "min_value", "max_value")
-        },
-    )
-    lng = forms.FloatField(
-        required=False,
-        min_value=-180,
-        max_value=180,
-        error_messages={
-            key: "Your location didn't come through correctly. Try “Use my location” again, or type a ZIP code."
-            for key in ("invalid", "min_value", "max_value")
-        },
-    )
+    lat = coordinate_field(90)
+    lng = coordinate_field(180)
     radius = forms.FloatField(
         label="Distance",
         required=False,
