@@ -31,7 +31,7 @@ class BoxRow:
     longitude: float
     name: str
     timezone: str
-    version: Any  # the row's updated_at, as the database returned it: a key for cached details
+    version: str  # the row's updated_at as text (parsing it would only cost time): a key for cached details
 
 
 def _qn(name: str) -> str:
@@ -68,7 +68,9 @@ def box_rows(
         for low, high in ranges:
             params += [to_coordinate(low), to_coordinate(high)]
     sql = (
-        f"SELECT c.{_qn('id')}, c.{lat}, c.{lng}, c.{_qn('name')}, c.{_qn('timezone')}, c.{_qn('updated_at')} "
+        # Floats and text come back as they are; Decimals and datetimes would be parsed for nothing.
+        f"SELECT c.{_qn('id')}, CAST(c.{lat} AS DOUBLE PRECISION), CAST(c.{lng} AS DOUBLE PRECISION), "
+        f"c.{_qn('name')}, c.{_qn('timezone')}, CAST(c.{_qn('updated_at')} AS TEXT) "
         f"FROM {_qn(meta.db_table)} c "
         f"WHERE c.{_qn('is_active')} = %s AND ({box_sql})"
     )
