@@ -11,6 +11,7 @@ dotted path to any geopy-compatible class.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -488,7 +489,7 @@ def _fallback_from_address(query: str) -> Place | None:
 
 
 def _with_note(place: Place, note: str) -> Place:
-    return Place(place.latitude, place.longitude, place.label, place.precision, place.timezone, place.zip_code, note)
+    return dataclasses.replace(place, note=note)
 
 
 def _address_unsupported(query: str) -> GeocodeFailure:
