@@ -126,8 +126,9 @@ def http_latency(origins: list[tuple[float, float]], requests: int) -> dict[str,
     port = free_port()
     env = {
         **os.environ,
-        "API_SEARCH_RATE": "1000000/s",
-        "API_ANON_RATE": "1000000/s",
+        # The production rate limits, behind one proxy: each request comes from a different
+        # visitor (X-Forwarded-For below), so the throttle does the work it does for real traffic.
+        "NUM_PROXIES": "1",
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -159,8 +160,12 @@ def http_latency(origins: list[tuple[float, float]], requests: int) -> dict[str,
         results: dict[str, list[float]] = {"health": [], "nearest": []}
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
+        visitors = iter(range(1, 2**24))
+
         def get(path: str) -> None:
-            conn.request("GET", path, headers={"Host": "127.0.0.1"})
+            visitor = next(visitors)
+            client = f"10.{visitor >> 16}.{(visitor >> 8) & 255}.{visitor & 255}"
+            conn.request("GET", path, headers={"Host": "127.0.0.1", "X-Forwarded-For": client})
             response = conn.getresponse()
             response.read()
             assert response.status == 200, (path, response.status)
