@@ -54,15 +54,53 @@ def status_at(clinic: Clinic, at: datetime | None = None) -> HoursStatus:
 
 def status_of(intervals: Iterable[OpeningHours], timezone: str, at: datetime | None = None) -> HoursStatus:
     """The same, from a clinic's intervals and time zone name."""
-    moment = at or dj_timezone.now()
-    local = moment.astimezone(zone_named(timezone))
+    local = (at or dj_timezone.now()).astimezone(zone_named(timezone))
     today = sorted((i for i in intervals if i.weekday == local.weekday()), key=lambda i: i.opens)
-    now_t = local.time().replace(tzinfo=None)
     return HoursStatus(
-        open_now=any(i.opens <= now_t < i.closes for i in today),
+        open_now=_open_at(((i.opens, i.closes) for i in today), local.time()),
         hours_today=format_intervals(today),
         local_time=local,
     )
+
+
+def _open_at(intervals: Iterable[tuple[time, time]], local_time: time) -> bool:
+    """Open from the opening minute up to, not including, the closing minute."""
+    return any(opens <= local_time < closes for opens, closes in intervals)
+
+
+@dataclass(frozen=True)
+class Week:
+    """A clinic's week sorted and worded once, so open-now and today's hours are a lookup.
+
+    The nearest search keeps one per cached clinic version (clinics/search_sql.py) rather than
+    sorting and formatting every clinic's hours on every search.
+    """
+
+    zone: ZoneInfo
+    days: tuple[tuple[tuple[time, time], ...], ...]  # Monday (0) to Sunday (6), in opening order
+    texts: tuple[str, ...]  # "7 AM–7 PM", "Closed"
+
+    @classmethod
+    def of(cls, intervals: Iterable[OpeningHours], timezone: str) -> Week:
+        by_day: list[list[OpeningHours]] = [[] for _ in range(7)]
+        for interval in intervals:
+            by_day[interval.weekday].append(interval)
+        for day in by_day:
+            day.sort(key=lambda i: i.opens)
+        return cls(
+            zone=zone_named(timezone),
+            days=tuple(tuple((i.opens, i.closes) for i in day) for day in by_day),
+            texts=tuple(format_intervals(day) for day in by_day),
+        )
+
+    def status(self, at: datetime | None = None) -> HoursStatus:
+        local = (at or dj_timezone.now()).astimezone(self.zone)
+        weekday = local.weekday()
+        return HoursStatus(
+            open_now=_open_at(self.days[weekday], local.time()),
+            hours_today=self.texts[weekday],
+            local_time=local,
+        )
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from clinics.hours import status_at, status_of
+from django.utils import timezone
+
+from clinics.hours import status_of
 from clinics.models import Clinic
-from clinics.search_sql import BoxRow, box_rows, details_for, hours_for
+from clinics.search_sql import BoxRow, ClinicDetails, box_rows, details_for, hours_for
 
 EARTH_RADIUS_MILES = 3958.7613
 # Half the earth's circumference: a box this size holds every point.
@@ -31,11 +33,21 @@ NEAREST_FALLBACK_COUNT = 3
 
 def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance on a sphere of the earth's mean radius."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlambda = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+    return miles_from(lat1, lon1)(lat2, lon2)
+
+
+def miles_from(lat: float, lon: float) -> Callable[[float, float], float]:
+    """The haversine distance from one origin, its terms worked out once for every row of a search box."""
+    phi1 = math.radians(lat)
+    cos_phi1 = math.cos(phi1)
+    sin, cos, asin, sqrt, radians = math.sin, math.cos, math.asin, math.sqrt, math.radians
+
+    def miles(lat2: float, lon2: float) -> float:
+        phi2 = radians(lat2)
+        a = sin((phi2 - phi1) / 2) ** 2 + cos_phi1 * cos(phi2) * sin(radians(lon2 - lon) / 2) ** 2
+        return 2 * EARTH_RADIUS_MILES * asin(min(1.0, sqrt(a)))
+
+    return miles
 
 
 @dataclass(frozen=True)
@@ -101,9 +113,10 @@ class SearchResult:
 def _candidates(query: SearchQuery, radius: float) -> list[tuple[float, BoxRow]]:
     """Clinics within ``radius`` miles that pass the filters, nearest first, with exact distances."""
     box = bounding_box(query.latitude, query.longitude, radius)
+    miles = miles_from(query.latitude, query.longitude)
     found = []
     for row in box_rows(box.min_lat, box.max_lat, box.lon_ranges, query.services):
-        d = haversine_miles(query.latitude, query.longitude, row.latitude, row.longitude)
+        d = miles(row.latitude, row.longitude)
         if d <= radius:
             found.append((d, row))
     found.sort(key=_rank)
@@ -115,6 +128,8 @@ def _candidates(query: SearchQuery, radius: float) -> list[tuple[float, BoxRow]]
 
 def nearest_clinics(query: SearchQuery) -> SearchResult:
     """Active clinics nearest to the origin, nearest first, filtered by services and open-now."""
+    if query.at is None:  # one "now" for every clinic in the answer
+        query = replace(query, at=timezone.now())
     # A sparse directory (Rock Valley's ~60 clinics) rarely has a clinic inside the radius, so its
     # first box is already the first widened one: one query instead of two.
     radius = query.radius_miles * (GROWTH if _sparse(query.radius_miles) else 1)
@@ -154,18 +169,18 @@ def _sparse(radius_miles: float) -> bool:
 
 
 def _result(query: SearchQuery, chosen: list[tuple[float, BoxRow]], *, within_radius: bool) -> SearchResult:
-    clinics = details_for([row for _, row in chosen])
-    return SearchResult(query, [_match(query, d, c, within_radius) for (d, _), c in zip(chosen, clinics, strict=True)])
+    details = details_for([row for _, row in chosen])
+    return SearchResult(query, [_match(query, d, c, within_radius) for (d, _), c in zip(chosen, details, strict=True)])
 
 
 def _rank(item: tuple[float, BoxRow]) -> tuple[float, str]:
     return (item[0], item[1].name)
 
 
-def _match(query: SearchQuery, distance: float, clinic: Clinic, within: bool) -> ClinicMatch:
-    status = status_at(clinic, query.at)
+def _match(query: SearchQuery, distance: float, details: ClinicDetails, within: bool) -> ClinicMatch:
+    status = details.week.status(query.at)
     return ClinicMatch(
-        clinic=clinic,
+        clinic=details.clinic,
         distance_miles=round(distance, 1),
         within_radius=within,
         open_now=status.open_now,

@@ -8,24 +8,27 @@ function returns ordinary model instances, with services and hours attached the 
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Model
 
 from clinics.fields import to_coordinate
+from clinics.hours import Week
 from clinics.models import Clinic, OpeningHours, Service
 
 M = TypeVar("M", bound=Model)
 
 
-@dataclass(frozen=True)
-class BoxRow:
+class BoxRow(NamedTuple):
+    """One clinic inside a search box: just what ranking needs (a tuple: built for every row in the box)."""
+
     pk: int
     latitude: float
     longitude: float
@@ -51,22 +54,33 @@ def box_rows(
     PostgreSQL answers from the GiST index on point(longitude, latitude) (migration 0002);
     other databases from the latitude/longitude B-tree.
     """
-    meta, through = Clinic._meta, Clinic.services.through._meta
-    lat, lng = _qn(meta.get_field("latitude").column), _qn(meta.get_field("longitude").column)
+    slugs = list(dict.fromkeys(services))
     min_lat, max_lat = min_lat - BOX_PAD_DEGREES, max_lat + BOX_PAD_DEGREES
     ranges = [(low - BOX_PAD_DEGREES, high + BOX_PAD_DEGREES) for low, high in lon_ranges]
     params: list[Any] = [True]
     if connection.vendor == "postgresql":
-        point = f"point(c.{lng}::float8, c.{lat}::float8)"
-        box_sql = " OR ".join(f"{point} <@ box(point(%s, %s), point(%s, %s))" for _ in ranges)
         for low, high in ranges:
             params += [low, min_lat, high, max_lat]
     else:
-        lon_sql = " OR ".join(f"c.{lng} BETWEEN %s AND %s" for _ in ranges)
-        box_sql = f"c.{lat} BETWEEN %s AND %s AND ({lon_sql})"
         params += [to_coordinate(min_lat), to_coordinate(max_lat)]
         for low, high in ranges:
             params += [to_coordinate(low), to_coordinate(high)]
+    params += slugs
+    # The casts in the SQL return latitude and longitude as floats on every database.
+    return list(map(BoxRow._make, _fetchall(_box_sql(connection.vendor, len(ranges), len(slugs)), params)))
+
+
+@functools.cache
+def _box_sql(vendor: str, range_count: int, service_count: int) -> str:
+    """The box query's text, which depends only on its shape: built once per shape, not per search."""
+    meta, through = Clinic._meta, Clinic.services.through._meta
+    lat, lng = _qn(meta.get_field("latitude").column), _qn(meta.get_field("longitude").column)
+    if vendor == "postgresql":
+        point = f"point(c.{lng}::float8, c.{lat}::float8)"
+        box_sql = " OR ".join([f"{point} <@ box(point(%s, %s), point(%s, %s))"] * range_count)
+    else:
+        lon_sql = " OR ".join([f"c.{lng} BETWEEN %s AND %s"] * range_count)
+        box_sql = f"c.{lat} BETWEEN %s AND %s AND ({lon_sql})"
     sql = (
         # Floats and text come back as they are; Decimals and datetimes would be parsed for nothing.
         f"SELECT c.{_qn('id')}, CAST(c.{lat} AS DOUBLE PRECISION), CAST(c.{lng} AS DOUBLE PRECISION), "
@@ -74,16 +88,42 @@ def box_rows(
         f"FROM {_qn(meta.db_table)} c "
         f"WHERE c.{_qn('is_active')} = %s AND ({box_sql})"
     )
-    for slug in dict.fromkeys(services):
-        sql += (
-            f" AND c.{_qn('id')} IN (SELECT t.{_qn('clinic_id')} FROM {_qn(through.db_table)} t"
-            f" JOIN {_qn(Service._meta.db_table)} s ON s.{_qn('id')} = t.{_qn('service_id')}"
-            f" WHERE s.{_qn('slug')} = %s)"
-        )
-        params.append(slug)
+    sql += (
+        f" AND c.{_qn('id')} IN (SELECT t.{_qn('clinic_id')} FROM {_qn(through.db_table)} t"
+        f" JOIN {_qn(Service._meta.db_table)} s ON s.{_qn('id')} = t.{_qn('service_id')}"
+        f" WHERE s.{_qn('slug')} = %s)"
+    ) * service_count
+    return sql
+
+
+def _fetchall(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run one of the search's reads, letting the read itself check the connection.
+
+    With CONN_HEALTH_CHECKS, Django pings a kept connection (SELECT 1) before the first query of
+    each request: a round trip as long as the search's own box query (docs/performance.md). These
+    reads are safe to repeat, so instead of asking first, read; if the kept connection turns out
+    dead (the database restarted since the last request), reconnect and read once more, which is
+    what the ping would have led to. Inside a transaction Django's own check runs as usual.
+    """
+    unchecked = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if unchecked:
+        connection.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    except (OperationalError, InterfaceError):
+        if not unchecked or connection.is_usable():
+            raise  # a live connection: the error is the query's own
+        connection.close()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [BoxRow(pk, float(la), float(lo), name, tz, v) for pk, la, lo, name, tz, v in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 def _in_list(ids: Sequence[int]) -> str:
@@ -152,10 +192,8 @@ def hours_for(ids: Sequence[int]) -> dict[int, list[OpeningHours]]:
         f"SELECT {reader.select} FROM {_qn(OpeningHours._meta.db_table)} h "
         f"WHERE h.{_qn('clinic_id')} IN ({_in_list(ids)}) ORDER BY h.{_qn('weekday')}, h.{_qn('opens')}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(ids))
-        for interval in _instances(OpeningHours, "h", cursor.fetchall()):
-            by_clinic[interval.clinic_id].append(interval)
+    for interval in _instances(OpeningHours, "h", _fetchall(sql, list(ids))):
+        by_clinic[interval.clinic_id].append(interval)
     return by_clinic
 
 
@@ -165,20 +203,17 @@ def clinics_with_details(ids: Sequence[int]) -> list[Clinic]:
         return []
     through = Clinic.services.through._meta
     clinic_reader, service_reader = _reader(Clinic, "c"), _reader(Service, "s")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {clinic_reader.select} FROM {_qn(Clinic._meta.db_table)} c "
-            f"WHERE c.{_qn('id')} IN ({_in_list(ids)})",
-            list(ids),
-        )
-        clinics = {c.pk: c for c in _instances(Clinic, "c", cursor.fetchall())}
-        cursor.execute(
-            f"SELECT {service_reader.select}, t.{_qn('clinic_id')} FROM {_qn(Service._meta.db_table)} s "
-            f"JOIN {_qn(through.db_table)} t ON t.{_qn('service_id')} = s.{_qn('id')} "
-            f"WHERE t.{_qn('clinic_id')} IN ({_in_list(ids)}) ORDER BY s.{_qn('name')}",
-            list(ids),
-        )
-        rows = cursor.fetchall()
+    clinic_rows = _fetchall(
+        f"SELECT {clinic_reader.select} FROM {_qn(Clinic._meta.db_table)} c WHERE c.{_qn('id')} IN ({_in_list(ids)})",
+        list(ids),
+    )
+    clinics = {c.pk: c for c in _instances(Clinic, "c", clinic_rows)}
+    rows = _fetchall(
+        f"SELECT {service_reader.select}, t.{_qn('clinic_id')} FROM {_qn(Service._meta.db_table)} s "
+        f"JOIN {_qn(through.db_table)} t ON t.{_qn('service_id')} = s.{_qn('id')} "
+        f"WHERE t.{_qn('clinic_id')} IN ({_in_list(ids)}) ORDER BY s.{_qn('name')}",
+        list(ids),
+    )
     services: dict[int, list[Service]] = {pk: [] for pk in ids}
     for service, row in zip(_instances(Service, "s", rows), rows, strict=True):
         services[row[-1]].append(service)
@@ -199,7 +234,14 @@ def clinics_with_details(ids: Sequence[int]) -> list[Clinic]:
 
 DETAILS_TTL_SECONDS = 300.0
 DETAILS_MAX_ENTRIES = 4096
-_details: OrderedDict[tuple[int, Any], tuple[float, Clinic]] = OrderedDict()
+
+
+class ClinicDetails(NamedTuple):
+    clinic: Clinic  # with services and hours attached; shared by every search, so never modified
+    week: Week  # its hours, ready for open-now
+
+
+_details: OrderedDict[tuple[int, Any], tuple[float, ClinicDetails]] = OrderedDict()
 _details_lock = threading.Lock()
 
 
@@ -208,10 +250,10 @@ def clear_details_cache() -> None:
         _details.clear()
 
 
-def details_for(rows: Sequence[BoxRow]) -> list[Clinic]:
+def details_for(rows: Sequence[BoxRow]) -> list[ClinicDetails]:
     """Full clinics with services and hours for these box rows, in order; from the cache when current."""
     now = time.monotonic()
-    found: dict[int, Clinic] = {}
+    found: dict[int, ClinicDetails] = {}
     with _details_lock:
         for row in rows:
             entry = _details.get((row.pk, row.version))
@@ -223,8 +265,9 @@ def details_for(rows: Sequence[BoxRow]) -> list[Clinic]:
         fetched = clinics_with_details([row.pk for row in missing])
         with _details_lock:
             for row, clinic in zip(missing, fetched, strict=True):
-                found[row.pk] = clinic
-                _details[(row.pk, row.version)] = (now, clinic)
+                details = ClinicDetails(clinic, Week.of(clinic.hours.all(), clinic.timezone))
+                found[row.pk] = details
+                _details[(row.pk, row.version)] = (now, details)
             while len(_details) > DETAILS_MAX_ENTRIES:
                 _details.popitem(last=False)
     return [found[row.pk] for row in rows]

@@ -56,3 +56,30 @@ def test_split_days_and_closed_days_read_naturally():
 @pytest.mark.parametrize(("t", "text"), [(time(0), "12 AM"), (time(12), "12 PM"), (time(19, 5), "7:05 PM")])
 def test_times_are_written_the_american_way(t, text):
     assert format_time(t) == text
+
+
+def test_the_searchs_prepared_week_answers_as_the_plain_rule_does():
+    """The nearest search reads hours from a Week built once per clinic version; it must agree everywhere."""
+    from datetime import timedelta
+
+    from clinics.hours import Week, status_of
+
+    clinic = make_clinic(
+        "Split",
+        41.0,
+        -90.0,
+        timezone="America/Chicago",
+        hours=[
+            (0, time(13), time(17, 30)),
+            (0, time(7, 30), time(12)),
+            (2, time(0), time(23, 59)),
+            (5, time(9), time(10)),
+        ],
+    )
+    intervals = list(clinic.hours.all())
+    week = Week.of(intervals, clinic.timezone)
+    moment = datetime(2026, 3, 6, 0, 0, tzinfo=UTC)  # across the start of DST on 2026-03-08
+    while moment < datetime(2026, 3, 13, tzinfo=UTC):
+        expected = status_of(intervals, clinic.timezone, moment)
+        assert week.status(moment) == expected, moment
+        moment += timedelta(minutes=15)

@@ -218,6 +218,91 @@ def test_on_postgresql_the_box_query_can_use_the_gist_index():
     assert "clinic_point_gist_idx" in plan
 
 
+# --- The search's reads check a kept connection themselves ----------------------------------
+
+
+def start_next_request():
+    """What Django does to the kept connection when a request starts (request_started)."""
+    from django.db import connection
+
+    connection.close_if_unusable_or_obsolete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_on_a_kept_connection_sends_no_separate_ping(monkeypatch):
+    from django.db import connection
+
+    from clinics.models import Clinic
+
+    make_clinic("Moline", 41.49, -90.50)
+    nearest_clinics(SearchQuery(41.5, -90.5))
+    pings = []
+    monkeypatch.setattr(connection, "is_usable", lambda: pings.append("ping") or True)
+
+    start_next_request()
+    assert names(nearest_clinics(SearchQuery(41.5, -90.5))) == ["Moline"]
+    assert pings == []
+
+    start_next_request()  # any other read still pings first, as CONN_HEALTH_CHECKS asks
+    assert Clinic.objects.count() == 1
+    assert pings == ["ping"]
+
+
+def backend_pid():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_survives_the_database_dropping_a_kept_connection():
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only a database server drops connections")
+    make_clinic("Moline", 41.49, -90.50)
+    nearest_clinics(SearchQuery(41.5, -90.5))
+    dropped = backend_pid()
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:  # as a restart of the database would
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [dropped])
+    finally:
+        other.close()
+
+    start_next_request()
+    assert names(nearest_clinics(SearchQuery(41.5, -90.5))) == ["Moline"]
+    assert backend_pid() != dropped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_read_on_a_live_connection_is_not_repeated():
+    from django.db import OperationalError, connection
+
+    from clinics.search_sql import _fetchall
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a server-side statement timeout")
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 1")
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    start_next_request()
+    try:
+        with connection.execute_wrapper(count), pytest.raises(OperationalError):
+            _fetchall("SELECT pg_sleep(0.2)", [])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+    assert executed == ["SELECT pg_sleep(0.2)"]
+
+
 # --- Cached details never outlive an edit ------------------------------------------------------
 
 

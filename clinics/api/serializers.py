@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -95,11 +96,19 @@ class ClinicDetailSerializer(ClinicSerializer):
         return DayHoursSerializer(week_table(obj), many=True).data  # type: ignore[return-value]
 
 
+PAGE_SLUG_MARKER = "clinic-slug-marker"
+
+
+@functools.cache
+def _clinic_page_path(script_prefix: str) -> str:
+    """The clinic page's path with a marker for the slug: the route resolved once per prefix, not per search."""
+    return reverse("clinics:detail", args=[PAGE_SLUG_MARKER])
+
+
 def clinic_page_url(request: Any) -> Callable[[str], str]:
-    """slug -> the clinic page's absolute URL, resolving the route once rather than per clinic."""
-    marker = "clinic-slug-marker"
-    template = absolute(request, reverse("clinics:detail", args=[marker]))
-    return lambda slug: template.replace(marker, slug)
+    """slug -> the clinic page's absolute URL."""
+    template = absolute(request, _clinic_page_path(get_script_prefix()))
+    return lambda slug: template.replace(PAGE_SLUG_MARKER, slug)
 
 
 def clinic_card(clinic: Clinic, request: Any, page_url: Callable[[str], str] | None = None) -> dict[str, Any]:
@@ -109,6 +118,10 @@ def clinic_card(clinic: Clinic, request: Any, page_url: Callable[[str], str] | N
     keeps the two identical.
     """
     page_url = page_url or clinic_page_url(request)
+    return {**_card_fields(clinic), "url": page_url(clinic.slug)}
+
+
+def _card_fields(clinic: Clinic) -> dict[str, Any]:
     return {
         "slug": clinic.slug,
         "name": clinic.name,
@@ -127,23 +140,36 @@ def clinic_card(clinic: Clinic, request: Any, page_url: Callable[[str], str] | N
         "services": [{"slug": s.slug, "name": s.name} for s in clinic.services.all()],
         "schedule_url": clinic.schedule_url,
         "directions_url": clinic.directions_url,
-        "url": page_url(clinic.slug),
     }
 
 
+_CARD_MEMO = "_nearby_card_fields"
+
+
 def nearby_cards(matches: list[ClinicMatch], request: Any) -> list[dict[str, Any]]:
-    """Clinics in a nearest-search answer, with distance and today's status (see NearbyClinicSchema)."""
+    """Clinics in a nearest-search answer, with distance and today's status (see NearbyClinicSchema).
+
+    A search hands out the same cached clinic instance until the clinic is edited (an edit makes
+    a new version, hence a new instance: clinics/search_sql.py), so each instance's fixed fields
+    are built once and kept on it, not rebuilt for every search.
+    """
     page_url = clinic_page_url(request)
     cards = []
     for match in matches:
-        card = clinic_card(match.clinic, request, page_url)
-        card.update(
-            distance_miles=match.distance_miles,
-            within_radius=match.within_radius,
-            open_now=match.open_now,
-            hours_today=match.hours_today,
+        clinic = match.clinic
+        fields = clinic.__dict__.get(_CARD_MEMO)
+        if fields is None:
+            fields = clinic.__dict__[_CARD_MEMO] = _card_fields(clinic)
+        cards.append(
+            {
+                **fields,
+                "url": page_url(clinic.slug),
+                "distance_miles": match.distance_miles,
+                "within_radius": match.within_radius,
+                "open_now": match.open_now,
+                "hours_today": match.hours_today,
+            }
         )
-        cards.append(card)
     return cards
 
 
