@@ -7,7 +7,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from clinics.api.errors import GeocodeError
 from clinics.api.filters import ClinicFilter
 from clinics.api.params import nearest_openapi_parameters, parse_nearest
+from clinics.api.renderers import GeoJSONRenderer
 from clinics.api.serializers import (
     ClinicDetailSerializer,
     ClinicSerializer,
@@ -43,11 +43,6 @@ ERROR_SCHEMA = inline_serializer(
         )
     },
 )
-
-
-class GeoJSONRenderer(JSONRenderer):
-    media_type = "application/geo+json"
-    format = "geojson"
 
 
 @extend_schema(
