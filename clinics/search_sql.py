@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 from django.db.models import Model
 
 from clinics.fields import to_coordinate
@@ -58,7 +58,8 @@ def box_rows(
     min_lat, max_lat = min_lat - BOX_PAD_DEGREES, max_lat + BOX_PAD_DEGREES
     ranges = [(low - BOX_PAD_DEGREES, high + BOX_PAD_DEGREES) for low, high in lon_ranges]
     params: list[Any] = [True]
-    if connection.vendor == "postgresql":
+    vendor = connection.vendor
+    if vendor == "postgresql":
         for low, high in ranges:
             params += [low, min_lat, high, max_lat]
     else:
@@ -67,7 +68,7 @@ def box_rows(
             params += [to_coordinate(low), to_coordinate(high)]
     params += slugs
     # The casts in the SQL return latitude and longitude as floats on every database.
-    return list(map(BoxRow._make, _fetchall(_box_sql(connection.vendor, len(ranges), len(slugs)), params)))
+    return list(map(BoxRow._make, _fetchall(_box_sql(vendor, len(ranges), len(slugs)), params)))
 
 
 @functools.cache
@@ -105,23 +106,21 @@ def _fetchall(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     dead (the database restarted since the last request), reconnect and read once more, which is
     what the ping would have led to. Inside a transaction Django's own check runs as usual.
     """
+    db = connections[DEFAULT_DB_ALIAS]  # the proxy behind `connection` costs a lookup per attribute
     unchecked = (
-        connection.connection is not None
-        and connection.health_check_enabled
-        and not connection.health_check_done
-        and not connection.in_atomic_block
+        db.connection is not None and db.health_check_enabled and not db.health_check_done and not db.in_atomic_block
     )
     if unchecked:
-        connection.health_check_done = True
+        db.health_check_done = True
     try:
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
     except (OperationalError, InterfaceError):
-        if not unchecked or connection.is_usable():
+        if not unchecked or db.is_usable():
             raise  # a live connection: the error is the query's own
-        connection.close()
-    with connection.cursor() as cursor:
+        db.close()
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
