@@ -107,6 +107,7 @@ class ClinicAdmin(ImportExportModelAdmin):
 
     resource_classes = [ClinicResource]
     import_error_display = ("message",)  # what went wrong, without a traceback
+    import_template_name = "admin/clinics/clinic/import.html"  # whole-file errors without one too
     form = ClinicAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [OpeningHoursInline]

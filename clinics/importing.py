@@ -7,6 +7,7 @@ changes nothing: the admin shows each row's error instead.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from clinics.hours import hours_from_text, hours_to_text, replace_hours
 from clinics.locating import prepare_for_save
 from clinics.models import Clinic, Service
 from clinics.nearby import split_slugs, unknown_services
+
+logger = logging.getLogger(__name__)
 
 
 class ServiceSlugsWidget(widgets.ManyToManyWidget):
@@ -35,6 +38,11 @@ class ServiceSlugsWidget(widgets.ManyToManyWidget):
 class ClinicResource(resources.ModelResource):
     services = fields.Field(attribute="services", column_name="services", widget=ServiceSlugsWidget())
     hours = fields.Field(column_name="hours")
+
+    def handle_import_error(self, result: Any, error: Exception, raise_errors: bool = False) -> None:
+        """A whole-file error: staff see its message; the traceback goes to the log, not the page."""
+        logger.warning("Clinic import failed: %s", error, exc_info=error)
+        super().handle_import_error(result, error, raise_errors)
 
     class Meta:
         model = Clinic

@@ -183,6 +183,7 @@ def test_admin_import_of_a_file_that_is_not_a_clinic_list_gets_a_message_not_a_5
     page = response.content.decode()
     assert response.status_code == 200
     assert words in page
+    assert "Traceback" not in page
     assert snapshot() == before
 
 
