@@ -199,6 +199,7 @@ class OpeningHours(models.Model):
         verbose_name_plural = "opening hours"
         constraints = [
             models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")), name="hours_close_after_open"),
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="hours_weekday_monday_to_sunday"),
         ]
 
     def __str__(self) -> str:

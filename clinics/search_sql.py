@@ -68,7 +68,7 @@ def box_rows(
             params += [to_coordinate(low), to_coordinate(high)]
     params += slugs
     # The casts in the SQL return latitude and longitude as floats on every database.
-    return list(map(BoxRow._make, _fetchall(_box_sql(vendor, len(ranges), len(slugs)), params)))
+    return list(map(BoxRow._make, _read(_box_sql(vendor, len(ranges), len(slugs)), params)))
 
 
 @functools.cache
@@ -97,14 +97,16 @@ def _box_sql(vendor: str, range_count: int, service_count: int) -> str:
     return sql
 
 
-def _fetchall(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Run one of the search's reads, letting the read itself check the connection.
+def _read(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run one of the search's SELECTs, letting the read itself check the connection.
 
     With CONN_HEALTH_CHECKS, Django pings a kept connection (SELECT 1) before the first query of
-    each request: a round trip as long as the search's own box query (docs/performance.md). These
-    reads are safe to repeat, so instead of asking first, read; if the kept connection turns out
-    dead (the database restarted since the last request), reconnect and read once more, which is
-    what the ping would have led to. Inside a transaction Django's own check runs as usual.
+    each request: a round trip as long as the search's own box query (docs/performance.md). A
+    read is safe to repeat, so instead of asking first, read; if the kept connection turns out
+    dead (the database restarted since the last request, or dropped the connection during this
+    read), reconnect and read once more. An error on a live connection is the query's own and is
+    raised. Inside a transaction Django has already checked the connection (entering one does).
+    Only for SELECTs: a write must never run twice.
     """
     db = connections[DEFAULT_DB_ALIAS]  # the proxy behind `connection` costs a lookup per attribute
     unchecked = (
@@ -191,7 +193,7 @@ def hours_for(ids: Sequence[int]) -> dict[int, list[OpeningHours]]:
         f"SELECT {reader.select} FROM {_qn(OpeningHours._meta.db_table)} h "
         f"WHERE h.{_qn('clinic_id')} IN ({_in_list(ids)}) ORDER BY h.{_qn('weekday')}, h.{_qn('opens')}"
     )
-    for interval in _instances(OpeningHours, "h", _fetchall(sql, list(ids))):
+    for interval in _instances(OpeningHours, "h", _read(sql, list(ids))):
         by_clinic[interval.clinic_id].append(interval)
     return by_clinic
 
@@ -202,12 +204,12 @@ def clinics_with_details(ids: Sequence[int]) -> list[Clinic]:
         return []
     through = Clinic.services.through._meta
     clinic_reader, service_reader = _reader(Clinic, "c"), _reader(Service, "s")
-    clinic_rows = _fetchall(
+    clinic_rows = _read(
         f"SELECT {clinic_reader.select} FROM {_qn(Clinic._meta.db_table)} c WHERE c.{_qn('id')} IN ({_in_list(ids)})",
         list(ids),
     )
     clinics = {c.pk: c for c in _instances(Clinic, "c", clinic_rows)}
-    rows = _fetchall(
+    rows = _read(
         f"SELECT {service_reader.select}, t.{_qn('clinic_id')} FROM {_qn(Service._meta.db_table)} s "
         f"JOIN {_qn(through.db_table)} t ON t.{_qn('service_id')} = s.{_qn('id')} "
         f"WHERE t.{_qn('clinic_id')} IN ({_in_list(ids)}) ORDER BY s.{_qn('name')}",

@@ -130,3 +130,14 @@ def test_a_slug_that_would_hide_behind_an_api_path_is_refused():
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://schedule.example.com/x", "schedule"])
 def test_schedule_links_must_be_web_addresses(url):
     assert "schedule_url" in errors_of(valid_clinic(schedule_url=url))
+
+
+@pytest.mark.parametrize(("weekday", "opens", "closes"), [(7, time(8), time(17)), (0, time(17), time(8))])
+def test_the_database_itself_refuses_impossible_hours(weekday, opens, closes):
+    """A bulk load or raw edit skips the form's checks; the table still refuses what no day can hold."""
+    from django.db import IntegrityError, transaction
+
+    clinic = make_clinic("Moline", 41.5, -90.5, hours=[])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OpeningHours.objects.bulk_create([OpeningHours(clinic=clinic, weekday=weekday, opens=opens, closes=closes)])
+    assert not clinic.hours.exists()

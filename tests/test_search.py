@@ -248,6 +248,21 @@ def test_a_search_on_a_kept_connection_sends_no_separate_ping(monkeypatch):
     assert pings == ["ping"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_search_inside_a_transaction_is_checked_as_django_checks_it(monkeypatch):
+    from django.db import connection, transaction
+
+    make_clinic("Moline", 41.49, -90.50)
+    nearest_clinics(SearchQuery(41.5, -90.5))
+    pings = []
+    monkeypatch.setattr(connection, "is_usable", lambda: pings.append("ping") or True)
+
+    start_next_request()
+    with transaction.atomic():
+        assert names(nearest_clinics(SearchQuery(41.5, -90.5))) == ["Moline"]
+    assert pings == ["ping"]
+
+
 def backend_pid():
     from django.db import connection
 
@@ -281,12 +296,12 @@ def test_a_search_survives_the_database_dropping_a_kept_connection():
 def test_a_failing_read_on_a_live_connection_is_not_repeated():
     from django.db import OperationalError, connection
 
-    from clinics.search_sql import _fetchall
+    from clinics.search_sql import _read
 
     if connection.vendor != "postgresql":
         pytest.skip("needs a server-side statement timeout")
     with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 1")
+        cursor.execute("SET statement_timeout = 100")  # ms: the read times out, a ping would not
     executed = []
 
     def count(execute, sql, params, many, context):
@@ -296,11 +311,11 @@ def test_a_failing_read_on_a_live_connection_is_not_repeated():
     start_next_request()
     try:
         with connection.execute_wrapper(count), pytest.raises(OperationalError):
-            _fetchall("SELECT pg_sleep(0.2)", [])
+            _read("SELECT pg_sleep(1)", [])
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET statement_timeout")
-    assert executed == ["SELECT pg_sleep(0.2)"]
+    assert executed == ["SELECT pg_sleep(1)"]
 
 
 # --- Cached details never outlive an edit ------------------------------------------------------
@@ -337,6 +352,21 @@ def test_replaced_hours_and_changed_services_show_at_once():
     assert [s.name for s in search_here().matches[0].clinic.services.all()] == ["Physical Therapy", "Pool therapy"]
     pool.clinics.remove(clinic)
     assert [s.name for s in search_here().matches[0].clinic.services.all()] == ["Physical Therapy"]
+
+
+def test_a_service_cleared_from_its_clinics_or_deleted_disappears_at_once():
+    from clinics.models import Service
+
+    make_clinic("Cached", 41.0, -90.0, services=("physical-therapy", "aquatic-therapy", "dry-needling"))
+
+    def services_shown():
+        return [s.slug for s in search_here().matches[0].clinic.services.all()]
+
+    assert services_shown() == ["aquatic-therapy", "dry-needling", "physical-therapy"]
+    Service.objects.get(slug="aquatic-therapy").clinics.clear()
+    assert services_shown() == ["dry-needling", "physical-therapy"]
+    Service.objects.get(slug="dry-needling").delete()
+    assert services_shown() == ["physical-therapy"]
 
 
 def test_an_edited_clinic_shows_at_once():

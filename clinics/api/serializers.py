@@ -6,7 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.urls import get_script_prefix, reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -99,15 +100,15 @@ class ClinicDetailSerializer(ClinicSerializer):
 PAGE_SLUG_MARKER = "clinic-slug-marker"
 
 
-@functools.cache
-def _clinic_page_path(script_prefix: str) -> str:
-    """The clinic page's path with a marker for the slug: the route resolved once per prefix, not per search."""
+@functools.lru_cache(maxsize=16)
+def _clinic_page_path(script_prefix: str, urlconf: str | None, root_urlconf: str) -> str:
+    """The clinic page's path with a marker for the slug: resolved once per prefix and URLconf, not per search."""
     return reverse("clinics:detail", args=[PAGE_SLUG_MARKER])
 
 
 def clinic_page_url(request: Any) -> Callable[[str], str]:
     """slug -> the clinic page's absolute URL."""
-    template = absolute(request, _clinic_page_path(get_script_prefix()))
+    template = absolute(request, _clinic_page_path(get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF))
     return lambda slug: template.replace(PAGE_SLUG_MARKER, slug)
 
 
@@ -163,6 +164,7 @@ def nearby_cards(matches: list[ClinicMatch], request: Any) -> list[dict[str, Any
         cards.append(
             {
                 **fields,
+                "services": [dict(service) for service in fields["services"]],  # the cached ones stay as they are
                 "url": page_url(clinic.slug),
                 "distance_miles": match.distance_miles,
                 "within_radius": match.within_radius,
