@@ -9,7 +9,8 @@ random US origins:
   the trivial JSON endpoint /api/v1/health/.
 
 Run: .venv/bin/python benchmarks/bench_search.py [--databases sqlite,postgres] [--sizes 100,10000,100000]
-The PostgreSQL run uses a scratch database `locator_bench` at 127.0.0.1:5432, created and dropped by the run.
+The PostgreSQL run uses a scratch database `locator_bench` at 127.0.0.1:5432 (or, with --postgres-socket,
+through /var/run/postgresql), created and dropped by the run.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from benchmarks.stats import summary  # noqa: E402
 
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_URL = "postgres://postgres@127.0.0.1:5432/locator_bench"
+# The same database through PostgreSQL's Unix socket, as a server on the app's own host may be reached.
+PG_SOCKET_URL = "postgres://postgres@%2Fvar%2Frun%2Fpostgresql/locator_bench"
 
 
 def us_origins(rng: random.Random, count: int) -> list[tuple[float, float]]:
@@ -266,7 +269,7 @@ def run_child(database: str, args: argparse.Namespace) -> dict[str, Any]:
         env["DATABASE_URL"] = f"sqlite:///{scratch_dir}/bench.sqlite3"
     else:
         prepare_postgres()
-        env["DATABASE_URL"] = PG_BENCH_URL
+        env["DATABASE_URL"] = PG_SOCKET_URL if args.postgres_socket else PG_BENCH_URL
     try:
         result = subprocess.run(
             [
@@ -332,6 +335,9 @@ def main() -> None:
         "--http-requests", type=int, default=300, help="requests per endpoint per round and size (0: skip)"
     )
     parser.add_argument("--http-rounds", type=int, default=5, help="rounds of HTTP requests per size")
+    parser.add_argument(
+        "--postgres-socket", action="store_true", help="reach PostgreSQL through its Unix socket, not 127.0.0.1"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
