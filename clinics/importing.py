@@ -79,6 +79,13 @@ class ClinicResource(resources.ModelResource):
         kwargs.setdefault("rollback_on_validation_errors", True)
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
 
+    def before_import(self, dataset: Any, **kwargs: Any) -> None:
+        if "slug" not in (dataset.headers or []):
+            raise ValueError(
+                "The file has no “slug” column. Each row needs the clinic's slug, which says which clinic it adds "
+                "or updates. Export the clinics to get a file with every column."
+            )
+
     def dehydrate_hours(self, clinic: Clinic) -> str:
         return hours_to_text(clinic.hours.all())
 
