@@ -11,6 +11,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -19,7 +20,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "locator.settings")
 from benchmarks.stats import percentile
 
 
-def time_calls(fn, queries: list[str]) -> list[float]:  # type: ignore[no-untyped-def]
+def time_calls(fn: Callable[[str], object], queries: list[str]) -> list[float]:
     samples = []
     clock = time.perf_counter_ns
     for q in queries:

@@ -113,7 +113,7 @@ def naive_nearest(lat: float, lng: float) -> list[Any]:
     from clinics.models import Clinic
 
     clinics = list(Clinic.objects.active().located())
-    clinics.sort(key=lambda c: great_circle((lat, lng), (float(c.latitude), float(c.longitude))).miles)
+    clinics.sort(key=lambda c: great_circle((lat, lng), (c.latitude, c.longitude)).miles)
     return clinics[:10]
 
 

@@ -28,8 +28,8 @@ class OpeningHoursFormSet(BaseInlineFormSet):
     """Checks the day's intervals against each other as submitted, not against what is stored."""
 
     def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)
-        form.instance.checked_with_siblings = True  # type: ignore[attr-defined]
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]  # Django's, not in the type stubs
+        form.instance.checked_with_siblings = True
         return form
 
     def clean(self) -> None:

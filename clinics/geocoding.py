@@ -220,13 +220,13 @@ def lookup_city(city: str, state: str) -> Place | None:
 class OfflineUSGeocoder(Geocoder):
     """A geopy geocoder for US ZIP codes and "City, ST", answered from embedded data."""
 
-    def geocode(self, query: str, *, exactly_one: bool = True, **kwargs: Any) -> Location | None:  # type: ignore[override]
+    def geocode(self, query: str, *, exactly_one: bool = True, **kwargs: Any) -> Location | None:
         place = geocode_offline(query)
         if place is None:
             return None
         raw = {"precision": str(place.precision), "timezone": place.timezone, "zip_code": place.zip_code}
         location = Location(place.label, Point(place.latitude, place.longitude), raw)
-        return location if exactly_one else [location]  # type: ignore[return-value]
+        return location if exactly_one else [location]
 
 
 def geocode_offline(text: str) -> Place | None:
@@ -427,9 +427,9 @@ def geocode(text: str | None) -> GeocodeResult:
         )
 
     if not re.search(r"\d", query):
-        place = _lookup_bare_city(query)
-        if place:
-            return place
+        bare = _lookup_bare_city(query)
+        if bare:
+            return bare
 
     if online_geocoder_configured():
         result = geocode_online(text)

@@ -37,7 +37,8 @@ class BoxRow(NamedTuple):
     version: str  # the row's updated_at as text (parsing it would only cost time): a key for cached details
 
 
-def _qn(name: str) -> str:
+def _qn(name: str | None) -> str:
+    assert name, "a concrete column"  # Field.column is typed optional; every column read here has one
     return connection.ops.quote_name(name)
 
 
@@ -75,7 +76,7 @@ def box_rows(
 def _box_sql(vendor: str, range_count: int, service_count: int) -> str:
     """The box query's text, which depends only on its shape: built once per shape, not per search."""
     meta, through = Clinic._meta, Clinic.services.through._meta
-    lat, lng = _qn(meta.get_field("latitude").column), _qn(meta.get_field("longitude").column)
+    lat, lng = _qn(Clinic.latitude.field.column), _qn(Clinic.longitude.field.column)
     if vendor == "postgresql":
         point = f"point(c.{lng}::float8, c.{lat}::float8)"
         box_sql = " OR ".join([f"{point} <@ box(point(%s, %s), point(%s, %s))"] * range_count)
@@ -109,11 +110,15 @@ def _read(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     Only for SELECTs: a write must never run twice.
     """
     db = connections[DEFAULT_DB_ALIAS]  # the proxy behind `connection` costs a lookup per attribute
+    # health_check_enabled and health_check_done are Django's (4.1+); the type stubs lack them.
     unchecked = (
-        db.connection is not None and db.health_check_enabled and not db.health_check_done and not db.in_atomic_block
+        db.connection is not None
+        and db.health_check_enabled  # type: ignore[attr-defined]
+        and not db.health_check_done  # type: ignore[attr-defined]
+        and not db.in_atomic_block
     )
     if unchecked:
-        db.health_check_done = True
+        db.health_check_done = True  # type: ignore[attr-defined]
     try:
         with db.cursor() as cursor:
             cursor.execute(sql, params)

@@ -231,14 +231,14 @@ def _results_context(request: HttpRequest, found: Nearby, limit: int, radius: fl
 @require_safe
 def clinic_list(request: HttpRequest) -> HttpResponse:
     """Every active clinic, grouped by state under its full name."""
+
+    def state_name(clinic: Clinic) -> str:
+        return US_STATES.get(clinic.state, clinic.state)
+
     clinics = sorted(
-        Clinic.objects.active().prefetch_related("services"),
-        key=lambda c: (US_STATES.get(c.state, c.state), c.city, c.name),
+        Clinic.objects.active().prefetch_related("services"), key=lambda c: (state_name(c), c.city, c.name)
     )
-    groups = [
-        (state, [clinic_card(c) for c in members])
-        for state, members in groupby(clinics, key=lambda c: US_STATES.get(c.state, c.state))
-    ]
+    groups = [(state, [clinic_card(c) for c in members]) for state, members in groupby(clinics, key=state_name)]
     return render(
         request,
         "clinics/clinic_list.html",

@@ -8,6 +8,7 @@ refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -149,7 +150,7 @@ LOGGING = {
 # ZIP and city searches are answered offline from the `zipcodes` package. Street addresses
 # need an online geopy service, off by default: GEOCODER_SERVICE is a geopy service name
 # ("nominatim", "arcgis", ...) or a dotted path to a geopy-compatible class.
-GEOCODER = {
+GEOCODER: dict[str, Any] = {
     "SERVICE": envstr("GEOCODER_SERVICE"),
     "OPTIONS": envjson("GEOCODER_OPTIONS", {"user_agent": "rock-valley-clinic-locator"}),
     # Empty: Nominatim is restricted to the US; other services get no extra options.
@@ -171,7 +172,7 @@ MAP_TILES_ATTRIBUTION = envstr(
     "MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
-LEAFLET_CONFIG = {
+LEAFLET_CONFIG: dict[str, Any] = {
     # Centred on the Quad Cities, where most clinics are.
     "DEFAULT_CENTER": (41.52, -90.55),
     "DEFAULT_ZOOM": 7,

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -14,13 +15,13 @@ urlpatterns = [
 ]
 
 
-def handler404(request, exception=None):  # type: ignore[no-untyped-def]
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_not_found(request, exception)
     return page_not_found(request, exception)
 
 
-def handler500(request):  # type: ignore[no-untyped-def]
+def handler500(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return json_server_error(request)
     return server_error(request)

@@ -50,7 +50,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         first = next(iter(fields.values()))[0] if fields else "Invalid request."
         response.data = error_body("invalid_parameters", first, fields)
     elif isinstance(exc, exceptions.Throttled):
-        wait = f" Try again in {int(exc.wait)} seconds." if exc.wait else ""
+        seconds = getattr(exc, "wait", None)  # set by Throttled.__init__; the type stubs do not declare it
+        wait = f" Try again in {int(seconds)} seconds." if seconds else ""
         response.data = error_body("rate_limited", f"Too many requests.{wait}")
     elif isinstance(exc, Http404 | exceptions.NotFound):
         response.data = error_body("not_found", str(getattr(exc, "detail", "")) or "Not found.")

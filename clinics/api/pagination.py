@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.views import APIView
 
 
 class ClinicPagination(PageNumberPagination):
@@ -34,12 +35,12 @@ class ClinicPagination(PageNumberPagination):
             raise ValidationError({self.page_query_param: ["Enter a page number: a whole number from 1."]})
         return super().get_page_number(request, paginator)
 
-    def get_schema_operation_parameters(self, view: object) -> list[dict[str, object]]:
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             schema = parameter["schema"]
             if parameter["name"] == self.page_size_query_param:
-                schema.update(minimum=1, maximum=self.max_page_size)  # type: ignore[union-attr]
+                schema.update(minimum=1, maximum=self.max_page_size)
             elif parameter["name"] == self.page_query_param:
-                schema.update(minimum=1)  # type: ignore[union-attr]
+                schema.update(minimum=1)
         return parameters

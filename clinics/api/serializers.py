@@ -188,7 +188,7 @@ class NearbyClinicSchema(ClinicSerializer):
 
 
 class OriginSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label: DRF takes it off the class
     latitude = serializers.FloatField()
     longitude = serializers.FloatField()
     precision = serializers.ChoiceField(choices=["address", "zip", "city", "point"])
