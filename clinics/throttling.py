@@ -2,15 +2,91 @@
 
 One definition serves the API (as DRF throttles) and the results page (through
 ``search_allowed``), so a visitor cannot dodge the API's limit by using the page.
+
+DRF's throttle reads a client's history from the cache and writes it back: two round trips
+to Redis per request, and two requests of one client in different workers can each write
+over the other's count. On Redis the same sliding window runs as one Lua script instead: one
+round trip, and atomic. Other caches (the local-memory one in development) keep DRF's way.
 """
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
+from django.core.cache import caches
 from django.http import HttpRequest
+from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
 
+# The history of one client as a sorted set of request times: drop those older than the
+# window, refuse when the rest fill the rate (answering the oldest time, for Retry-After),
+# else add this request. The same rule as DRF's SimpleRateThrottle.
+SLIDING_WINDOW = """
+local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+if redis.call('ZCARD', key) >= limit then
+  return redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+end
+redis.call('ZADD', key, now, ARGV[4])
+redis.call('EXPIRE', key, math.ceil(window))
+return false
+"""
 
-class SearchThrottle(AnonRateThrottle):
+_scripts: dict[int, Any] = {}
+
+
+def _sliding_window_script() -> Any | None:
+    """The script bound to the cache's Redis client, or None when the cache is not Redis."""
+    try:
+        from django_redis import get_redis_connection
+        from django_redis.cache import RedisCache
+    except ImportError:  # pragma: no cover - django-redis is in requirements.txt
+        return None
+    if not isinstance(caches["default"], RedisCache):
+        return None
+    client = get_redis_connection("default")
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(SLIDING_WINDOW)
+    return script
+
+
+class SharedCacheRateThrottle(AnonRateThrottle):
+    """AnonRateThrottle, counted in one atomic round trip when the shared cache is Redis."""
+
+    num_requests: int  # set by SimpleRateThrottle.__init__ from the rate
+    duration: int
+    oldest: float | None = None
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        script = _sliding_window_script() if self.rate is not None else None
+        if script is None:
+            return super().allow_request(request, view)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        oldest = script(
+            keys=[self.cache.make_key(self.key)],
+            args=[self.now, self.duration, self.num_requests, f"{self.now}:{uuid.uuid4().hex}"],
+        )
+        if oldest is None:
+            return True
+        self.oldest = float(oldest)
+        return False
+
+    def wait(self) -> float | None:
+        if self.oldest is None:
+            return super().wait()
+        return max(0.0, self.duration - (self.now - self.oldest))
+
+
+class AnonThrottle(SharedCacheRateThrottle):
+    """Browsing the API: API_ANON_RATE per client."""
+
+
+class SearchThrottle(SharedCacheRateThrottle):
     """Searches: API_SEARCH_RATE per client."""
 
     scope = "search"

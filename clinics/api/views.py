@@ -9,7 +9,6 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from clinics.api.errors import GeocodeError
@@ -26,7 +25,7 @@ from clinics.api.serializers import (
 from clinics.geocoding import GeocodeFailure
 from clinics.models import Clinic, Service
 from clinics.nearby import find_near
-from clinics.throttling import SearchThrottle
+from clinics.throttling import AnonThrottle, SearchThrottle
 
 ERROR_SCHEMA = inline_serializer(
     "Error",
@@ -65,7 +64,7 @@ class ClinicListView(generics.ListAPIView):
 
     serializer_class = ClinicSerializer
     filterset_class = ClinicFilter
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonThrottle]
 
     def get_queryset(self) -> QuerySet[Clinic]:
         return Clinic.objects.with_details().distinct()
@@ -92,7 +91,7 @@ class ClinicDetailView(generics.RetrieveAPIView):
 
     serializer_class = ClinicDetailSerializer
     lookup_field = "slug"
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonThrottle]
 
     def get_queryset(self) -> QuerySet[Clinic]:
         return Clinic.objects.with_details()
@@ -105,7 +104,7 @@ class ServiceListView(generics.ListAPIView):
     serializer_class = ServiceSerializer
     queryset = Service.objects.all()
     pagination_class = None
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonThrottle]
 
 
 class NearestClinicsView(APIView):
@@ -159,7 +158,7 @@ class NearestClinicsView(APIView):
     responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="A GeoJSON FeatureCollection of points.")},
 )
 class ClinicGeoJSONView(APIView):
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AnonThrottle]
     renderer_classes = [GeoJSONRenderer]
 
     def get(self, request: Request) -> Response:

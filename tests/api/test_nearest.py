@@ -1,6 +1,7 @@
 """GET /api/v1/clinics/nearest/: known answers, filters and every invalid parameter."""
 
 import math
+import re
 
 import pytest
 from geopy import exc as geopy_exc
@@ -234,3 +235,57 @@ def test_an_empty_number_is_an_error_not_a_default(demo_data, client, param):
     params = {"q": "61265", param: ""}
     error = client.get(URL, params).json()["error"]
     assert param in error["fields"]
+
+
+def test_on_redis_a_search_is_counted_in_one_round_trip_by_the_shared_script(demo_data, client, monkeypatch):
+    from django.core.cache import caches
+    from django_redis.cache import RedisCache
+
+    from clinics import throttling
+    from clinics.throttling import SearchThrottle
+
+    if not isinstance(caches["default"], RedisCache):
+        pytest.skip("the shared cache is Redis only in the PostgreSQL + Redis pass")
+    from django_redis import get_redis_connection
+
+    monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "2/min"})
+    redis = get_redis_connection("default")
+    calls = []
+    real = throttling._sliding_window_script
+
+    def counting():
+        script = real()
+        return lambda **kwargs: calls.append(kwargs) or script(**kwargs)
+
+    monkeypatch.setattr(throttling, "_sliding_window_script", counting)
+    statuses = [client.get(URL, {"q": "61265"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert len(calls) == 3  # one script call per search, nothing else
+    key = calls[0]["keys"][0]
+    assert redis.type(key) == b"zset" and redis.zcard(key) == 2  # the refused search is not counted
+    assert 0 < redis.ttl(key) <= 60
+    message = client.get(URL, {"q": "61265"}).json()["error"]["message"]
+    seconds = int(re.search(r"Try again in (\d+) seconds", message)[1])
+    assert 50 <= seconds <= 60
+
+
+def test_on_redis_simultaneous_searches_of_one_visitor_are_all_counted(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.cache import caches
+    from django.test import RequestFactory
+    from django_redis.cache import RedisCache
+    from rest_framework.request import Request
+
+    from clinics.throttling import SearchThrottle
+
+    if not isinstance(caches["default"], RedisCache):
+        pytest.skip("the shared cache is Redis only in the PostgreSQL + Redis pass")
+    monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "10/min"})
+
+    def search(_: int) -> bool:
+        return SearchThrottle().allow_request(Request(RequestFactory().get(URL, REMOTE_ADDR="10.9.8.7")), None)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        allowed = list(pool.map(search, range(30)))
+    assert allowed.count(True) == 10  # no search slips through between another's read and write
