@@ -11,11 +11,13 @@ round trip, and atomic. Other caches (the local-memory one in development) keep 
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
 from django.core.cache import caches
 from django.http import HttpRequest
+from redis.exceptions import NoScriptError
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
 
@@ -32,24 +34,26 @@ redis.call('ZADD', key, now, ARGV[4])
 redis.call('EXPIRE', key, math.ceil(window))
 return false
 """
+SLIDING_WINDOW_SHA = hashlib.sha1(SLIDING_WINDOW.encode()).hexdigest()  # the name Redis knows the script by
 
-_scripts: dict[int, Any] = {}
 
+def _redis() -> Any | None:
+    """The shared cache's Redis client, or None when the cache is not Redis."""
+    from django_redis import get_redis_connection
+    from django_redis.cache import RedisCache
 
-def _sliding_window_script() -> Any | None:
-    """The script bound to the cache's Redis client, or None when the cache is not Redis."""
-    try:
-        from django_redis import get_redis_connection
-        from django_redis.cache import RedisCache
-    except ImportError:  # pragma: no cover - django-redis is in requirements.txt
-        return None
     if not isinstance(caches["default"], RedisCache):
         return None
-    client = get_redis_connection("default")
-    script = _scripts.get(id(client))
-    if script is None:
-        script = _scripts[id(client)] = client.register_script(SLIDING_WINDOW)
-    return script
+    return get_redis_connection("default")
+
+
+def _sliding_window(client: Any, key: str, *args: object) -> bytes | None:
+    """Run the script by its hash; Redis is sent the script itself only when it does not know it yet."""
+    try:
+        return client.evalsha(SLIDING_WINDOW_SHA, 1, key, *args)
+    except NoScriptError:
+        client.script_load(SLIDING_WINDOW)
+        return client.evalsha(SLIDING_WINDOW_SHA, 1, key, *args)
 
 
 class SharedCacheRateThrottle(AnonRateThrottle):
@@ -60,16 +64,16 @@ class SharedCacheRateThrottle(AnonRateThrottle):
     oldest: float | None = None
 
     def allow_request(self, request: Request, view: Any) -> bool:
-        script = _sliding_window_script() if self.rate is not None else None
-        if script is None:
+        client = _redis() if self.rate is not None else None
+        if client is None:
             return super().allow_request(request, view)
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
         self.now = self.timer()
-        oldest = script(
-            keys=[self.cache.make_key(self.key)],
-            args=[self.now, self.duration, self.num_requests, f"{self.now}:{uuid.uuid4().hex}"],
+        member = f"{self.now}:{uuid.uuid4().hex}"
+        oldest = _sliding_window(
+            client, self.cache.make_key(self.key), self.now, self.duration, self.num_requests, member
         )
         if oldest is None:
             return True

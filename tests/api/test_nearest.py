@@ -250,18 +250,19 @@ def test_on_redis_a_search_is_counted_in_one_round_trip_by_the_shared_script(dem
 
     monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "2/min"})
     redis = get_redis_connection("default")
+    redis.script_flush()  # the first search also teaches Redis the script
     calls = []
-    real = throttling._sliding_window_script
+    real = throttling._sliding_window
 
-    def counting():
-        script = real()
-        return lambda **kwargs: calls.append(kwargs) or script(**kwargs)
+    def counting(client, key, *args):
+        calls.append(key)
+        return real(client, key, *args)
 
-    monkeypatch.setattr(throttling, "_sliding_window_script", counting)
+    monkeypatch.setattr(throttling, "_sliding_window", counting)
     statuses = [client.get(URL, {"q": "61265"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert len(calls) == 3  # one script call per search, nothing else
-    key = calls[0]["keys"][0]
+    key = calls[0]
     assert redis.type(key) == b"zset" and redis.zcard(key) == 2  # the refused search is not counted
     assert 0 < redis.ttl(key) <= 60
     message = client.get(URL, {"q": "61265"}).json()["error"]["message"]
