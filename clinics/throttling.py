@@ -12,12 +12,13 @@ round trip, and atomic. Other caches (the local-memory one in development) keep 
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from typing import Any
 
 from django.core.cache import caches
 from django.http import HttpRequest
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
 
@@ -28,12 +29,13 @@ SLIDING_WINDOW = """
 local key, now, window, limit = KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
 if redis.call('ZCARD', key) >= limit then
-  return redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+  return redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2] or ARGV[1]  -- a rate of 0: refused, wait a window
 end
 redis.call('ZADD', key, now, ARGV[4])
 redis.call('EXPIRE', key, math.ceil(window))
 return false
 """
+log = logging.getLogger(__name__)
 SLIDING_WINDOW_SHA = hashlib.sha1(SLIDING_WINDOW.encode()).hexdigest()  # the name Redis knows the script by
 
 
@@ -57,8 +59,13 @@ def _sliding_window(client: Any, key: str, *args: object) -> bytes | None:
 
 
 class SharedCacheRateThrottle(AnonRateThrottle):
-    """AnonRateThrottle, counted in one atomic round trip when the shared cache is Redis."""
+    """AnonRateThrottle, counted in one atomic round trip when the shared cache is Redis.
 
+    Its keys differ from DRF's (a sorted set, not a pickled list), so workers of the old and
+    the new code never read each other's values during a deploy.
+    """
+
+    cache_format = "throttle_window_%(scope)s_%(ident)s"
     num_requests: int  # set by SimpleRateThrottle.__init__ from the rate
     duration: int
     oldest: float | None = None
@@ -72,18 +79,25 @@ class SharedCacheRateThrottle(AnonRateThrottle):
             return True
         self.now = self.timer()
         member = f"{self.now}:{uuid.uuid4().hex}"
-        oldest = _sliding_window(
-            client, self.cache.make_key(self.key), self.now, self.duration, self.num_requests, member
-        )
+        try:
+            oldest = _sliding_window(
+                client, self.cache.make_key(self.key), self.now, self.duration, self.num_requests, member
+            )
+        except RedisError:
+            # As django-redis's IGNORE_EXCEPTIONS does for the cache: if told to, serve without counting.
+            if not getattr(caches["default"], "_ignore_exceptions", False):
+                raise
+            log.warning("rate limit not counted: Redis is unavailable", exc_info=True)
+            return True
         if oldest is None:
             return True
         self.oldest = float(oldest)
         return False
 
     def wait(self) -> float | None:
-        if self.oldest is None:
-            return super().wait()
-        return max(0.0, self.duration - (self.now - self.oldest))
+        if self.oldest is not None:
+            return max(0.0, self.duration - (self.now - self.oldest))
+        return super().wait() if hasattr(self, "history") else None
 
 
 class AnonThrottle(SharedCacheRateThrottle):

@@ -237,51 +237,75 @@ def test_an_empty_number_is_an_error_not_a_default(demo_data, client, param):
     assert param in error["fields"]
 
 
-def test_on_redis_a_search_is_counted_in_one_round_trip_by_the_shared_script(demo_data, client, monkeypatch):
+def redis_or_skip():
     from django.core.cache import caches
+    from django_redis import get_redis_connection
     from django_redis.cache import RedisCache
-
-    from clinics import throttling
-    from clinics.throttling import SearchThrottle
 
     if not isinstance(caches["default"], RedisCache):
         pytest.skip("the shared cache is Redis only in the PostgreSQL + Redis pass")
-    from django_redis import get_redis_connection
+    return get_redis_connection("default")
 
+
+def test_on_redis_a_search_is_counted_in_one_round_trip_by_the_shared_script(demo_data, client, monkeypatch):
+    from clinics.throttling import SearchThrottle
+
+    redis = redis_or_skip()
     monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "2/min"})
-    redis = get_redis_connection("default")
     redis.script_flush()  # the first search also teaches Redis the script
-    calls = []
-    real = throttling._sliding_window
+    commands = []
+    real = redis.execute_command
+    monkeypatch.setattr(redis, "execute_command", lambda *args, **kw: commands.append(args[0]) or real(*args, **kw))
 
-    def counting(client, key, *args):
-        calls.append(key)
-        return real(client, key, *args)
-
-    monkeypatch.setattr(throttling, "_sliding_window", counting)
     statuses = [client.get(URL, {"q": "61265"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
-    assert len(calls) == 3  # one script call per search, nothing else
-    key = calls[0]
-    assert redis.type(key) == b"zset" and redis.zcard(key) == 2  # the refused search is not counted
-    assert 0 < redis.ttl(key) <= 60
+    # One script call per search; the first finds Redis without the script and sends it once.
+    assert commands == ["EVALSHA", "SCRIPT LOAD", "EVALSHA", "EVALSHA", "EVALSHA"]
+    keys = redis.keys("*throttle_window_search_*")
+    assert len(keys) == 1
+    assert redis.type(keys[0]) == b"zset" and redis.zcard(keys[0]) == 2  # the refused search is not counted
+    assert 0 < redis.ttl(keys[0]) <= 60
     message = client.get(URL, {"q": "61265"}).json()["error"]["message"]
     seconds = int(re.search(r"Try again in (\d+) seconds", message)[1])
     assert 50 <= seconds <= 60
 
 
+def test_a_rate_of_zero_turns_searches_off_on_every_cache(demo_data, client, monkeypatch):
+    from clinics.throttling import SearchThrottle
+
+    monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "0/min"})
+    response = client.get(URL, {"q": "61265"})
+    assert response.status_code == 429
+    assert "Try again in" in response.json()["error"]["message"]
+
+
+def test_on_redis_told_to_ignore_its_errors_a_search_is_served_when_redis_is_down(demo_data, client, monkeypatch):
+    from django.core.cache import caches
+    from redis.exceptions import ConnectionError
+
+    from clinics import throttling
+
+    redis_or_skip()
+
+    def down(*args):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(throttling, "_sliding_window", down)
+    with pytest.raises(ConnectionError):
+        client.get(URL, {"q": "61265"})
+    monkeypatch.setattr(caches["default"], "_ignore_exceptions", True)
+    assert client.get(URL, {"q": "61265"}).status_code == 200
+
+
 def test_on_redis_simultaneous_searches_of_one_visitor_are_all_counted(monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 
-    from django.core.cache import caches
     from django.test import RequestFactory
-    from django_redis.cache import RedisCache
     from rest_framework.request import Request
 
     from clinics.throttling import SearchThrottle
 
-    if not isinstance(caches["default"], RedisCache):
-        pytest.skip("the shared cache is Redis only in the PostgreSQL + Redis pass")
+    redis_or_skip()
     monkeypatch.setattr(SearchThrottle, "THROTTLE_RATES", {"search": "10/min"})
 
     def search(_: int) -> bool:
