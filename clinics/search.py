@@ -142,9 +142,21 @@ def nearest_clinics(query: SearchQuery) -> SearchResult:
     # (every clinic outside a box of radius r is farther than r).
     want = min(query.limit, NEAREST_FALLBACK_COUNT)
     while len(found) < want and radius < MAX_DISTANCE_MILES:
-        radius = min(radius * GROWTH, MAX_DISTANCE_MILES)
+        radius = min(radius * _growth(len(found), want), MAX_DISTANCE_MILES)
         found = _candidates(query, radius)
     return _result(query, found[:want], within_radius=False)
+
+
+def _growth(found: int, want: int) -> float:
+    """How much to widen a box that held ``found`` clinics when ``want`` are needed.
+
+    With none found, a big step (a far-away visitor). With some, the density they show: the
+    area grows with the count, so the radius by its square root, doubled for a margin, and at
+    least doubled, so a second box rarely reads more than it needs and a third is rarely needed.
+    """
+    if found == 0:
+        return GROWTH
+    return max(2.0, 2 * math.sqrt(want / found))
 
 
 GROWTH = 8
