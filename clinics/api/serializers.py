@@ -112,7 +112,7 @@ def clinic_page_url(request: Any) -> Callable[[str], str]:
     return lambda slug: template.replace(PAGE_SLUG_MARKER, slug)
 
 
-def clinic_card(clinic: Clinic, request: Any, page_url: Callable[[str], str] | None = None) -> dict[str, Any]:
+def clinic_json(clinic: Clinic, request: Any, page_url: Callable[[str], str] | None = None) -> dict[str, Any]:
     """ClinicSerializer's output, built directly: the nearest search's hot path.
 
     DRF's field machinery cost more than the search itself (docs/performance.md); a test

@@ -149,11 +149,11 @@ def test_health_check(db, client):
 
 
 def test_search_results_describe_a_clinic_exactly_as_the_clinic_list_does(demo_data, rf):
-    from clinics.api.serializers import ClinicSerializer, clinic_card
+    from clinics.api.serializers import ClinicSerializer, clinic_json
 
     request = rf.get("/")
     for clinic in Clinic.objects.prefetch_related("services"):
-        assert clinic_card(clinic, request) == ClinicSerializer(clinic, context={"request": request}).data
+        assert clinic_json(clinic, request) == ClinicSerializer(clinic, context={"request": request}).data
 
 
 @pytest.mark.parametrize("page", ["", "abc", "-1", "1.5"])
