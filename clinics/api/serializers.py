@@ -119,60 +119,58 @@ def clinic_json(clinic: Clinic, request: Any, page_url: Callable[[str], str] | N
     keeps the two identical.
     """
     page_url = page_url or clinic_page_url(request)
-    return {**_card_fields(clinic), "url": page_url(clinic.slug)}
+    fields = _fixed_fields(clinic)
+    # The cached services stay as they are, whatever a caller does with its answer.
+    return {**fields, "services": [dict(service) for service in fields["services"]], "url": page_url(clinic.slug)}
 
 
-def _card_fields(clinic: Clinic) -> dict[str, Any]:
-    return {
-        "slug": clinic.slug,
-        "name": clinic.name,
-        "street": clinic.street,
-        "address_line2": clinic.address_line2,
-        "city": clinic.city,
-        "state": clinic.state,
-        "zip_code": clinic.zip_code,
-        "phone": clinic.phone,
-        "email": clinic.email,
-        "latitude": None if clinic.latitude is None else float(clinic.latitude),
-        "longitude": None if clinic.longitude is None else float(clinic.longitude),
-        "location_approximate": clinic.location_is_approximate,
-        "timezone": clinic.timezone,
-        "notice": clinic.notice,
-        "services": [{"slug": s.slug, "name": s.name} for s in clinic.services.all()],
-        "schedule_url": clinic.schedule_url,
-        "directions_url": clinic.directions_url,
-    }
+_FIXED_FIELDS = "_api_fixed_fields"
 
 
-_CARD_MEMO = "_nearby_card_fields"
+def _fixed_fields(clinic: Clinic) -> dict[str, Any]:
+    """Everything in clinic_json but the page URL, built once per clinic instance and kept on it.
+
+    A search hands out the same cached clinic instance until the clinic is edited (an edit makes
+    a new version, hence a new instance: clinics/search_sql.py), so the fields are built once per
+    edit, not once per search. The instances given here are never modified afterwards.
+    """
+    fields = clinic.__dict__.get(_FIXED_FIELDS)
+    if fields is None:
+        fields = clinic.__dict__[_FIXED_FIELDS] = {
+            "slug": clinic.slug,
+            "name": clinic.name,
+            "street": clinic.street,
+            "address_line2": clinic.address_line2,
+            "city": clinic.city,
+            "state": clinic.state,
+            "zip_code": clinic.zip_code,
+            "phone": clinic.phone,
+            "email": clinic.email,
+            "latitude": None if clinic.latitude is None else float(clinic.latitude),
+            "longitude": None if clinic.longitude is None else float(clinic.longitude),
+            "location_approximate": clinic.location_is_approximate,
+            "timezone": clinic.timezone,
+            "notice": clinic.notice,
+            "services": [{"slug": s.slug, "name": s.name} for s in clinic.services.all()],
+            "schedule_url": clinic.schedule_url,
+            "directions_url": clinic.directions_url,
+        }
+    return fields
 
 
 def nearby_cards(matches: list[ClinicMatch], request: Any) -> list[dict[str, Any]]:
-    """Clinics in a nearest-search answer, with distance and today's status (see NearbyClinicSchema).
-
-    A search hands out the same cached clinic instance until the clinic is edited (an edit makes
-    a new version, hence a new instance: clinics/search_sql.py), so each instance's fixed fields
-    are built once and kept on it, not rebuilt for every search.
-    """
+    """Clinics in a nearest-search answer, with distance and today's status (see NearbyClinicSchema)."""
     page_url = clinic_page_url(request)
-    cards = []
-    for match in matches:
-        clinic = match.clinic
-        fields = clinic.__dict__.get(_CARD_MEMO)
-        if fields is None:
-            fields = clinic.__dict__[_CARD_MEMO] = _card_fields(clinic)
-        cards.append(
-            {
-                **fields,
-                "services": [dict(service) for service in fields["services"]],  # the cached ones stay as they are
-                "url": page_url(clinic.slug),
-                "distance_miles": match.distance_miles,
-                "within_radius": match.within_radius,
-                "open_now": match.open_now,
-                "hours_today": match.hours_today,
-            }
-        )
-    return cards
+    return [
+        {
+            **clinic_json(match.clinic, request, page_url),
+            "distance_miles": match.distance_miles,
+            "within_radius": match.within_radius,
+            "open_now": match.open_now,
+            "hours_today": match.hours_today,
+        }
+        for match in matches
+    ]
 
 
 class NearbyClinicSchema(ClinicSerializer):
