@@ -113,16 +113,8 @@ class DayHours:
 
 def week_table(clinic: Clinic) -> list[DayHours]:
     """Monday to Sunday, each day's hours as text ("Closed" for a day without intervals)."""
-    by_day: dict[int, list[OpeningHours]] = {}
-    for interval in _intervals(clinic):
-        by_day.setdefault(interval.weekday, []).append(interval)
-    table = []
-    for day in Weekday:
-        intervals = sorted(by_day.get(day.value, []), key=lambda i: i.opens)
-        table.append(
-            DayHours(day.value, day.label, format_intervals(intervals), [(i.opens, i.closes) for i in intervals])
-        )
-    return table
+    week = Week.of(_intervals(clinic), clinic.timezone)
+    return [DayHours(day.value, day.label, week.texts[day.value], list(week.days[day.value])) for day in Weekday]
 
 
 DAY_ABBREVIATIONS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
