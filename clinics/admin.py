@@ -106,8 +106,7 @@ class ClinicAdmin(ImportExportModelAdmin):
     """Clinics: the columns and filters operations needs, hours inline, CSV/Excel import and export."""
 
     resource_classes = [ClinicResource]
-    import_error_display = ("message",)  # what went wrong, without a traceback
-    import_template_name = "admin/clinics/clinic/import.html"  # whole-file errors without one too
+    import_template_name = "admin/clinics/clinic/import.html"  # errors as messages, without tracebacks
     form = ClinicAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [OpeningHoursInline]
