@@ -228,16 +228,21 @@ def start_next_request():
     connection.close_if_unusable_or_obsolete()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_search_on_a_kept_connection_sends_no_separate_ping(monkeypatch):
+@pytest.fixture
+def pings(monkeypatch):
+    """A clinic, a connection kept from a first search, and the health-check pings sent on it from now on."""
     from django.db import connection
-
-    from clinics.models import Clinic
 
     make_clinic("Moline", 41.49, -90.50)
     nearest_clinics(SearchQuery(41.5, -90.5))
-    pings = []
-    monkeypatch.setattr(connection, "is_usable", lambda: pings.append("ping") or True)
+    sent = []
+    monkeypatch.setattr(connection, "is_usable", lambda: sent.append("ping") or True)
+    return sent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_on_a_kept_connection_sends_no_separate_ping(pings):
+    from clinics.models import Clinic
 
     start_next_request()
     assert names(nearest_clinics(SearchQuery(41.5, -90.5))) == ["Moline"]
@@ -249,13 +254,8 @@ def test_a_search_on_a_kept_connection_sends_no_separate_ping(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_search_inside_a_transaction_is_checked_as_django_checks_it(monkeypatch):
-    from django.db import connection, transaction
-
-    make_clinic("Moline", 41.49, -90.50)
-    nearest_clinics(SearchQuery(41.5, -90.5))
-    pings = []
-    monkeypatch.setattr(connection, "is_usable", lambda: pings.append("ping") or True)
+def test_a_search_inside_a_transaction_is_checked_as_django_checks_it(pings):
+    from django.db import transaction
 
     start_next_request()
     with transaction.atomic():
