@@ -15,40 +15,38 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 
+from clinics.editing import (
+    clinic_save,
+    clinics_relocate,
+    clinics_set_active,
+    mark_changed,
+    service_delete,
+    service_save,
+)
+from clinics.hours import Interval, first_overlap
 from clinics.importing import ClinicResource
-from clinics.locating import Outcome, locate_many, prepare_for_save
-from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service, intervals_overlap
+from clinics.locating import Outcome
+from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service
 
 
 class OpeningHoursFormSet(BaseInlineFormSet):
     """Checks the day's intervals against each other as submitted, not against what is stored."""
 
-    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
-        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]  # Django's, not in the type stubs
-        form.instance.checked_with_siblings = True
-        return form
-
     def clean(self) -> None:
         super().clean()
-        by_day: dict[int, list[tuple[Any, Any]]] = {}
+        seen: list[Interval] = []
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("opens") or not data.get("closes"):
+            if not data or data.get("DELETE") or None in (data.get("weekday"), data.get("opens"), data.get("closes")):
                 continue
-            if data.get("weekday") is None:
-                continue
-            day = by_day.setdefault(int(data["weekday"]), [])
-            for opens, closes in day:
-                if intervals_overlap(data["opens"], data["closes"], opens, closes):
-                    form.add_error(
-                        None,
-                        f"These hours overlap {opens:%H:%M}–{closes:%H:%M} on the same day.",
-                    )
-            day.append((data["opens"], data["closes"]))
+            interval = (int(data["weekday"]), data["opens"], data["closes"])
+            other = first_overlap(interval, seen)
+            if other:
+                form.add_error(None, f"These hours overlap {other[1]:%H:%M}–{other[2]:%H:%M} on the same day.")
+            seen.append(interval)
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -177,7 +175,7 @@ class ClinicAdmin(ImportExportModelAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: Clinic, form: forms.ModelForm, change: bool) -> None:
-        result = prepare_for_save(obj)
+        result = clinic_save(clinic=obj)
         if result.outcome == Outcome.APPROXIMATE:
             self.message_user(
                 request,
@@ -187,23 +185,27 @@ class ClinicAdmin(ImportExportModelAdmin):
             )
         elif result.outcome == Outcome.FAILED:
             self.message_user(request, f"{obj.name} could not be located: {result.message}", messages.ERROR)
-        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        """Services and hours are saved by the form after the clinic: the clinic changed again."""
+        super().save_related(request, form, formsets, change)
+        mark_changed([form.instance.pk])
 
     @admin.action(description="Locate selected clinics", permissions=["change"])
     def locate_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
-        report = locate_many(queryset)
+        report = clinics_relocate(queryset)
         self.message_user(request, report.summary(), messages.SUCCESS)
         if report.failures:
             self.message_user(request, "Could not locate: " + "; ".join(report.failures), messages.ERROR)
 
     @admin.action(description="Retire selected clinics (hide from visitors)", permissions=["change"])
     def retire_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
-        count = queryset.update(is_active=False, updated_at=timezone.now())
+        count = clinics_set_active(clinics=queryset, active=False)
         self.message_user(request, f"Retired {count} clinic(s); visitors no longer see them.", messages.SUCCESS)
 
     @admin.action(description="Reactivate selected clinics", permissions=["change"])
     def reactivate_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
-        count = queryset.update(is_active=True, updated_at=timezone.now())
+        count = clinics_set_active(clinics=queryset, active=True)
         self.message_user(request, f"Reactivated {count} clinic(s).", messages.SUCCESS)
 
 
@@ -219,6 +221,16 @@ class ServiceAdmin(admin.ModelAdmin):
     @admin.display(description="Clinics", ordering="clinic_total")
     def clinic_count(self, obj: Service) -> int:
         return obj.clinic_total  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: Service, form: forms.ModelForm, change: bool) -> None:
+        service_save(service=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Service) -> None:
+        service_delete(service=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        for service in queryset:
+            service_delete(service=service)
 
 
 admin.site.site_header = "Rock Valley clinic locator"

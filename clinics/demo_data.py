@@ -15,8 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from clinics.hours import replace_hours
-from clinics.locating import prepare_for_save
+from clinics.editing import clinic_save, replace_hours, service_save, set_services
 from clinics.models import Clinic, Service
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -52,19 +51,14 @@ def load_demo_data(fixtures_dir: Path = FIXTURES_DIR) -> tuple[LoadReport, LoadR
     service_report, clinic_report = LoadReport(), LoadReport()
     services: dict[str, Service] = {}
     for row in _read("services.json", fixtures_dir):
-        service, created = Service.objects.get_or_create(
-            slug=row["slug"], defaults={"name": row["name"], "description": row["description"]}
-        )
+        service = Service.objects.filter(slug=row["slug"]).first() or Service(slug=row["slug"])
         services[service.slug] = service
-        if created:
-            service_report.created.append(service.slug)
-        elif (service.name, service.description) != (row["name"], row["description"]):
-            service.name, service.description = row["name"], row["description"]
-            service.full_clean()
-            service.save()
-            service_report.updated.append(service.slug)
-        else:
+        if (service.name, service.description) == (row["name"], row["description"]):
             service_report.unchanged.append(service.slug)
+            continue
+        (service_report.updated if service.pk else service_report.created).append(service.slug)
+        service.name, service.description = row["name"], row["description"]
+        service_save(service=service)
 
     for row in _read("clinics.json", fixtures_dir):
         clinic = Clinic.objects.filter(slug=row["slug"]).first()
@@ -80,19 +74,14 @@ def load_demo_data(fixtures_dir: Path = FIXTURES_DIR) -> tuple[LoadReport, LoadR
         if clinic.internal_notes != note:
             clinic.internal_notes = note
             changed = True
-        location_before = (clinic.latitude, clinic.longitude, clinic.location_source, clinic.timezone)
-        prepare_for_save(clinic)
-        if (clinic.latitude, clinic.longitude, clinic.location_source, clinic.timezone) != location_before:
+        # A clinic not yet located (or without a time zone) is saved so that the locating rule runs.
+        if changed or not clinic.is_located or not clinic.timezone:
+            clinic_save(clinic=clinic)
             changed = True
-        if changed:
-            clinic.full_clean()
-            clinic.save()
-        wanted_services = {services[slug].pk for slug in row["services"]}
-        if set(clinic.services.values_list("pk", flat=True)) != wanted_services:
-            clinic.services.set(wanted_services)
+        if set_services(clinic=clinic, services=[services[slug] for slug in row["services"]]):
             changed = True
         hours = [(r["weekday"], time.fromisoformat(r["opens"]), time.fromisoformat(r["closes"])) for r in row["hours"]]
-        if replace_hours(clinic, hours):
+        if replace_hours(clinic=clinic, intervals=hours):
             changed = True
         (clinic_report.created if created else clinic_report.updated if changed else clinic_report.unchanged).append(
             clinic.slug

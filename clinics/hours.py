@@ -9,7 +9,6 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone as dj_timezone
 
 from clinics.models import Clinic, OpeningHours, Weekday
@@ -34,11 +33,6 @@ class HoursStatus:
     local_time: datetime
 
 
-def _intervals(clinic: Clinic) -> list[OpeningHours]:
-    # Uses prefetched hours when the caller prefetched them.
-    return list(clinic.hours.all())
-
-
 def zone_named(name: str) -> ZoneInfo:
     return ZoneInfo(name or settings.TIME_ZONE)
 
@@ -48,19 +42,11 @@ def clinic_zone(clinic: Clinic) -> ZoneInfo:
 
 
 def status_at(clinic: Clinic, at: datetime | None = None) -> HoursStatus:
-    """Whether the clinic is open at ``at`` (now by default) and its hours that local day."""
-    return status_of(_intervals(clinic), clinic.timezone, at)
+    """Whether the clinic is open at ``at`` (now by default) and its hours that local day.
 
-
-def status_of(intervals: Iterable[OpeningHours], timezone: str, at: datetime | None = None) -> HoursStatus:
-    """The same, from a clinic's intervals and time zone name."""
-    local = (at or dj_timezone.now()).astimezone(zone_named(timezone))
-    today = sorted((i for i in intervals if i.weekday == local.weekday()), key=lambda i: i.opens)
-    return HoursStatus(
-        open_now=_open_at(((i.opens, i.closes) for i in today), local.time()),
-        hours_today=format_intervals(today),
-        local_time=local,
-    )
+    Reads ``clinic.hours.all()``, so prefetched hours are used when the caller prefetched them.
+    """
+    return Week.of(clinic.hours.all(), clinic.timezone).status(at)
 
 
 def _open_at(intervals: Iterable[tuple[time, time]], local_time: time) -> bool:
@@ -72,8 +58,8 @@ def _open_at(intervals: Iterable[tuple[time, time]], local_time: time) -> bool:
 class Week:
     """A clinic's week sorted and worded once, so open-now and today's hours are a lookup.
 
-    The nearest search keeps one per cached clinic version (clinics/search_sql.py) rather than
-    sorting and formatting every clinic's hours on every search.
+    The nearest search keeps one per cached clinic version (clinics/search/details.py) rather
+    than sorting and formatting every clinic's hours on every search.
     """
 
     zone: ZoneInfo
@@ -113,7 +99,7 @@ class DayHours:
 
 def week_table(clinic: Clinic) -> list[DayHours]:
     """Monday to Sunday, each day's hours as text ("Closed" for a day without intervals)."""
-    week = Week.of(_intervals(clinic), clinic.timezone)
+    week = Week.of(clinic.hours.all(), clinic.timezone)
     return [DayHours(day.value, day.label, week.texts[day.value], list(week.days[day.value])) for day in Weekday]
 
 
@@ -130,9 +116,12 @@ def hours_to_text(intervals: Iterable[OpeningHours]) -> str:
     return "; ".join(f"{DAY_ABBREVIATIONS[i.weekday]} {i.opens:%H:%M}-{i.closes:%H:%M}" for i in ordered)
 
 
-def hours_from_text(text: str) -> list[tuple[int, time, time]]:
+Interval = tuple[int, time, time]  # weekday (0 = Monday), opens, closes
+
+
+def hours_from_text(text: str) -> list[Interval]:
     """The reverse of hours_to_text; a clear ValueError for anything it cannot read."""
-    intervals: list[tuple[int, time, time]] = []
+    intervals: list[Interval] = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         match = _INTERVAL_RE.match(part)
         if not match or match[1].lower() not in _DAY_LOOKUP:
@@ -141,41 +130,27 @@ def hours_from_text(text: str) -> list[tuple[int, time, time]]:
             opens, closes = time.fromisoformat(match[2].zfill(5)), time.fromisoformat(match[3].zfill(5))
         except ValueError:
             raise ValueError(f"Can't read the times in “{part}”; use 24-hour times like 07:00-19:00.") from None
-        if closes <= opens:
-            raise ValueError(f"In “{part}”, closing time must be after opening time.")
-        day = _DAY_LOOKUP[match[1].lower()]
-        if _overlaps_any((day, opens, closes), intervals):
-            raise ValueError(f"“{part}” overlaps other hours on the same day.")
-        intervals.append((day, opens, closes))
-    return intervals
+        intervals.append((_DAY_LOOKUP[match[1].lower()], opens, closes))
+    return check_week(intervals)
 
 
-Interval = tuple[int, time, time]
-
-
-def _overlaps_any(interval: Interval, others: Iterable[Interval]) -> bool:
+def first_overlap(interval: Interval, others: Iterable[Interval]) -> Interval | None:
+    """The first of ``others`` on the same day that overlaps ``interval`` (touching ends do not)."""
     day, opens, closes = interval
-    return any(d == day and opens < c and o < closes for d, o, c in others)
+    return next((other for other in others if other[0] == day and opens < other[2] and other[1] < closes), None)
 
 
-def replace_hours(clinic: Clinic, intervals: Iterable[Interval]) -> bool:
-    """Make the clinic's week exactly these intervals; False when it already was.
+def check_week(intervals: Iterable[Interval]) -> list[Interval]:
+    """The intervals sorted, once each is known to close after it opens and to overlap no other that day.
 
-    Checked first (closing after opening, no overlaps on a day), so bad input changes nothing.
+    The one rule for a clinic's week, whoever writes it (the admin's hours, a spreadsheet, the
+    demo data); a ValueError says what is wrong in the spreadsheet's own notation.
     """
     wanted = sorted(intervals)
     for i, (day, opens, closes) in enumerate(wanted):
+        shown = f"{DAY_ABBREVIATIONS[day]} {opens:%H:%M}-{closes:%H:%M}"
         if closes <= opens:
-            raise ValueError(f"{DAY_ABBREVIATIONS[day]} {opens:%H:%M}-{closes:%H:%M}: closing must be after opening.")
-        if _overlaps_any((day, opens, closes), wanted[:i]):
-            raise ValueError(f"{DAY_ABBREVIATIONS[day]} {opens:%H:%M}-{closes:%H:%M} overlaps other hours that day.")
-    if sorted(clinic.hours.values_list("weekday", "opens", "closes")) == wanted:
-        return False
-    with transaction.atomic():
-        clinic.hours.all().delete()
-        OpeningHours.objects.bulk_create(
-            OpeningHours(clinic=clinic, weekday=day, opens=opens, closes=closes) for day, opens, closes in wanted
-        )
-        # bulk_create sends no post_save: mark the clinic changed here (see clinics/signals.py).
-        Clinic.objects.filter(pk=clinic.pk).update(updated_at=dj_timezone.now())
-    return True
+            raise ValueError(f"In “{shown}”, closing time must be after opening time.")
+        if first_overlap((day, opens, closes), wanted[:i]):
+            raise ValueError(f"“{shown}” overlaps other hours on the same day.")
+    return wanted

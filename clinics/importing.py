@@ -13,10 +13,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from clinics.hours import hours_from_text, hours_to_text, replace_hours
-from clinics.locating import prepare_for_save
-from clinics.models import Clinic, Service
-from clinics.nearby import split_slugs, unknown_services
+from clinics.editing import clinic_save, mark_changed, replace_hours
+from clinics.hours import hours_from_text, hours_to_text
+from clinics.models import CONTACT_FIELDS, Clinic, Service
+from clinics.search.params import split_slugs, unknown_services
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +47,10 @@ class ClinicResource(resources.ModelResource):
     class Meta:
         model = Clinic
         import_id_fields = ["slug"]
+        # The API's fields as staff edit them: where the location came from (not just whether it is
+        # approximate), the public page, whether the clinic is active, and its week as text.
         fields = [
-            "slug",
-            "name",
-            "street",
-            "address_line2",
-            "city",
-            "state",
-            "zip_code",
-            "phone",
-            "email",
+            *CONTACT_FIELDS,
             "latitude",
             "longitude",
             "location_source",
@@ -108,13 +102,18 @@ class ClinicResource(resources.ModelResource):
             return False
         return super().skip_row(instance, original, row, import_validation_errors)
 
-    def before_save_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
-        prepare_for_save(instance)
+    def do_instance_save(self, instance: Clinic, is_create: bool) -> None:
+        """Saved as every clinic is saved: located, validated, marked changed (clinics/editing.py)."""
+        clinic_save(clinic=instance)
 
     def after_save_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
         parsed = row.get("_parsed_hours")
         if parsed is not None:
-            replace_hours(instance, parsed)
+            replace_hours(clinic=instance, intervals=parsed)
+
+    def save_m2m(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
+        super().save_m2m(instance, row, **kwargs)
+        mark_changed([instance.pk])  # its services may have changed
 
     def get_export_queryset(self, request: Any = None) -> Any:
         return Clinic.objects.prefetch_related("services", "hours")

@@ -1,14 +1,13 @@
 """Giving clinics coordinates when staff save or import them, so visitors' searches never wait on a geocoder.
 
-One rule for every way a clinic is saved (admin form, spreadsheet import, demo data):
-``prepare_for_save``. A pin moved to new coordinates is kept and marked as placed by hand;
-otherwise a clinic without coordinates, or whose address changed, is located again, unless
-its pin was placed by hand.
+One rule for every way a clinic is saved (clinics/editing.py, which the admin form, the
+spreadsheet import, the demo data and the commands call): ``prepare_for_save``. A pin moved
+to new coordinates is kept and marked as placed by hand; otherwise a clinic without
+coordinates, or whose address changed, is located again, unless its pin was placed by hand.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -73,22 +72,6 @@ class BulkReport:
             f"{self.counts[Outcome.FAILED]} failed; "
             f"{self.counts[Outcome.UNCHANGED]} placed by hand were left alone."
         )
-
-
-def locate_many(clinics: Iterable[Clinic]) -> BulkReport:
-    """Locate each clinic again from its address and save it; pins placed by hand are left alone."""
-    report = BulkReport(dict.fromkeys(Outcome, 0), [])
-    for clinic in clinics:
-        if clinic.location_source == LocationSource.MANUAL:
-            report.counts[Outcome.UNCHANGED] += 1
-            continue
-        result = locate_clinic(clinic)
-        report.counts[result.outcome] += 1
-        if result.outcome == Outcome.FAILED:
-            report.failures.append(f"{clinic.name}: {result.message}")
-        else:
-            clinic.save()
-    return report
 
 
 def locate_clinic(clinic: Clinic) -> LocateResult:

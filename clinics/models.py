@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
+from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
 
 from clinics.fields import PhoneField, ZipCodeField, validate_timezone
 from clinics.states import STATE_CHOICES
+
+if TYPE_CHECKING:
+    from clinics.search.box import BoxRow
+    from clinics.search.geometry import BoundingBox
 
 
 class Service(models.Model):
@@ -46,6 +53,8 @@ class LocationSource(models.TextChoices):
 
 
 APPROXIMATE_SOURCES = (LocationSource.ZIP, LocationSource.CITY)
+# The address and contact fields every list of clinics shows (the API, the spreadsheet columns).
+CONTACT_FIELDS = ("slug", "name", "street", "address_line2", "city", "state", "zip_code", "phone", "email")
 
 
 class ClinicQuerySet(models.QuerySet["Clinic"]):
@@ -61,6 +70,21 @@ class ClinicQuerySet(models.QuerySet["Clinic"]):
 
     def located(self) -> ClinicQuerySet:
         return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+
+_ClinicManagerBase = models.Manager.from_queryset(ClinicQuerySet)
+
+
+class ClinicManager(_ClinicManagerBase):
+    def in_box(self, box: BoundingBox, *, services: Sequence[str] = ()) -> list[BoxRow]:
+        """Active clinics inside a latitude/longitude box that offer every service, as plain rows.
+
+        Not a filter to chain: one SQL query (clinics/search/box.py) that reads the whole
+        table, answered from the spatial index, for the nearest search.
+        """
+        from clinics.search.box import box_rows
+
+        return box_rows(connections[self.db], box, services)
 
 
 class Clinic(models.Model):
@@ -112,9 +136,11 @@ class Clinic(models.Model):
     )
     internal_notes = models.TextField(blank=True, help_text="For staff only; never shown to visitors.")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Set by every change to the clinic, its hours or its services (clinics/editing.py): cached
+    # search details are keyed by it.
+    updated_at = models.DateTimeField(default=dj_timezone.now, editable=False)
 
-    objects = ClinicQuerySet.as_manager()
+    objects = ClinicManager()
 
     class Meta:
         ordering = ["state", "city", "name"]
@@ -125,11 +151,6 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self.name, exclude_pk=self.pk)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_absolute_url(self) -> str:
         return reverse("clinics:detail", args=[self.slug])
@@ -206,21 +227,7 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
     def clean(self) -> None:
-        if self.opens is None or self.closes is None:
-            return
-        if self.closes <= self.opens:
+        """One interval on its own; a day's intervals against each other are checked by whoever writes the
+        week (clinics/editing.py's replace_hours, the admin's hours formset)."""
+        if self.opens is not None and self.closes is not None and self.closes <= self.opens:
             raise ValidationError({"closes": "Closing time must be after opening time."}, code="close_before_open")
-        # An admin formset checks a day's intervals against each other as submitted.
-        if self.clinic_id is None or self.weekday is None or getattr(self, "checked_with_siblings", False):
-            return
-        siblings = OpeningHours.objects.filter(clinic_id=self.clinic_id, weekday=self.weekday).exclude(pk=self.pk)
-        for other in siblings:
-            if intervals_overlap(self.opens, self.closes, other.opens, other.closes):
-                raise ValidationError(
-                    f"These hours overlap {other.opens:%H:%M}–{other.closes:%H:%M} on the same day.",
-                    code="overlapping_hours",
-                )
-
-
-def intervals_overlap(a_start: object, a_end: object, b_start: object, b_end: object) -> bool:
-    return a_start < b_end and b_start < a_end  # type: ignore[operator]

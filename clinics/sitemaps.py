@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,17 +14,21 @@ from django.urls import reverse
 from clinics.models import Clinic
 
 
-class _PublicAddress:
-    """Links use settings.SITE_URL, not whatever Host header the request arrived with (sites is not installed)."""
+class _PublicAddress(Sitemap):
+    """Links on settings.SITE_URL when it is set (as clinics.links.public_url), else on the request's own host."""
 
     def get_protocol(self, protocol: str | None = None) -> str:
-        return urlsplit(settings.SITE_URL).scheme or "https"
+        if settings.SITE_URL:
+            return urlsplit(settings.SITE_URL).scheme or "https"
+        return super().get_protocol(protocol)
 
-    def get_domain(self, site: object = None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
+    def get_domain(self, site: Any = None) -> str:
+        if settings.SITE_URL:
+            return urlsplit(settings.SITE_URL).netloc
+        return super().get_domain(site)
 
 
-class PagesSitemap(_PublicAddress, Sitemap):
+class PagesSitemap(_PublicAddress):
     priority = 1.0
     changefreq = "weekly"
 
@@ -34,7 +39,7 @@ class PagesSitemap(_PublicAddress, Sitemap):
         return reverse(item)
 
 
-class ClinicSitemap(_PublicAddress, Sitemap):
+class ClinicSitemap(_PublicAddress):
     priority = 0.8
     changefreq = "weekly"
 

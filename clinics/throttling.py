@@ -16,6 +16,7 @@ import logging
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 from redis.exceptions import NoScriptError, RedisError
@@ -47,6 +48,12 @@ def _redis() -> Any | None:
     if not isinstance(caches["default"], RedisCache):
         return None
     return get_redis_connection("default")
+
+
+def _cache_ignores_redis_errors() -> bool:
+    """django-redis's documented IGNORE_EXCEPTIONS option, read from settings as django-redis reads it."""
+    options: dict[str, Any] = settings.CACHES["default"].get("OPTIONS", {})  # type: ignore[assignment]
+    return bool(options.get("IGNORE_EXCEPTIONS", getattr(settings, "DJANGO_REDIS_IGNORE_EXCEPTIONS", False)))
 
 
 def _sliding_window(client: Any, key: str, *args: object) -> bytes | None:
@@ -85,7 +92,7 @@ class SharedCacheRateThrottle(AnonRateThrottle):
             )
         except RedisError:
             # As django-redis's IGNORE_EXCEPTIONS does for the cache: if told to, serve without counting.
-            if not getattr(caches["default"], "_ignore_exceptions", False):
+            if not _cache_ignores_redis_errors():
                 raise
             log.warning("rate limit not counted: Redis is unavailable", exc_info=True)
             return True

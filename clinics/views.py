@@ -1,4 +1,4 @@
-"""Visitor pages: thin views that validate with a form, ask clinics.nearby, and render server-side HTML.
+"""Visitor pages: thin views that validate a search (clinics/search/params.py), run it, and render server-side HTML.
 
 Everything a visitor needs (results, links, messages) is in the HTML; the map is an enhancement added by a static
 script from data attributes, so the pages work with JavaScript off.
@@ -10,9 +10,7 @@ import logging
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -20,14 +18,15 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from clinics.forms import RADIUS_CHOICES, SEARCH_PARAMS, SearchForm
-from clinics.geocoding import FailureCode, GeocodeFailure
+from clinics.geocoding import GeocodeFailure
 from clinics.hours import clinic_zone, status_at, week_table
 from clinics.jsonld import clinic_jsonld, jsonld_script
+from clinics.links import public_url, web_url
 from clinics.maps import leaflet_options
 from clinics.models import Clinic, Service
-from clinics.nearby import Nearby, find_near
-from clinics.search import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
+from clinics.search.nearby import NearbyClinics, search_nearby
+from clinics.search.nearest import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
+from clinics.search.params import SEARCH_PARAMS, Errors, SearchParams, parse_search
 from clinics.states import US_STATES
 from clinics.throttling import search_allowed
 
@@ -41,15 +40,6 @@ ZONE_NAMES = {
     "America/Phoenix": "Mountain Time (Arizona)",
     "America/Los_Angeles": "Pacific Time",
 }
-
-
-def web_url(url: str) -> str:
-    """The URL if it is an http(s) link, else "": a javascript: URL saved past validation must never become a link."""
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        return ""
-    return url if scheme in ("http", "https") else ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +56,11 @@ def clinic_card(clinic: Clinic) -> ClinicCard:
 
 # --- The search form, as the templates render it ---------------------------------------------
 
+# The distances offered in the form; any other radius up to the maximum still works from a link.
+RADIUS_CHOICES: tuple[int, ...] = (5, 10, 25, 50, 100, 250)
+# The fields the error summary links to (the others have no visible input of their own).
+LINKED_FIELDS = ("q", "service", "radius")
+
 
 @dataclass(frozen=True)
 class Option:
@@ -78,17 +73,17 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def search_form_context(form: SearchForm) -> dict[str, Any]:
+def search_form_context(
+    query: QueryDict | None = None, params: SearchParams | None = None, errors: Errors | None = None
+) -> dict[str, Any]:
     """What the search form partial needs: the visitor's own text kept, choices marked, errors by field."""
-    bound = form.is_bound
-    cleaned = getattr(form, "cleaned_data", {}) if bound else {}
-    q = form.data.get("q", "") if bound else ""
-    radius = cleaned.get("radius") or DEFAULT_RADIUS_MILES
+    q = query.get("q", "") if query is not None else ""
+    radius = params.radius_miles if params else DEFAULT_RADIUS_MILES
     radius_values = sorted({*map(float, RADIUS_CHOICES), float(radius)})
-    chosen = cleaned.get("service") or []
+    chosen = list(params.services) if params else []
     services = list(Service.objects.order_by("name").values_list("slug", "name"))
     return {
-        "form": form,
+        "errors": errors or {},
         "q_value": q[:300],
         "radius_options": [
             Option(_number(value), f"{_number(value)} miles", value == radius) for value in radius_values
@@ -96,7 +91,7 @@ def search_form_context(form: SearchForm) -> dict[str, Any]:
         "service_options": [Option(slug, name, slug == (chosen[0] if chosen else "")) for slug, name in services],
         # A link may ask for several services; the select shows the first, the others ride along hidden.
         "extra_services": chosen[1:],
-        "open_now_checked": bool(cleaned.get("open_now")),
+        "open_now_checked": bool(params and params.open_now),
     }
 
 
@@ -117,10 +112,10 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "clinics/home.html",
         {
-            **search_form_context(SearchForm()),
+            **search_form_context(),
             "clinic_count": sum(count for _, count in by_state),
             "states": by_state,
-            "canonical_url": f"{settings.SITE_URL}{reverse('clinics:home')}",
+            "canonical_url": public_url(request, reverse("clinics:home")),
         },
     )
 
@@ -174,35 +169,32 @@ def _more_url(request: HttpRequest, limit: int) -> str:
 def find(request: HttpRequest) -> HttpResponse:
     """The shareable results page, /find/?q=61265&service=...; a bad link gets a message, never an error page."""
     attempted = any(name in request.GET for name in SEARCH_PARAMS)
-    form = SearchForm(request.GET if attempted else None)
     context: dict[str, Any] = {"searched": attempted}
     status = 200
+    parsed = parse_search(request.GET) if attempted else None
+    params = parsed if isinstance(parsed, SearchParams) else None
     if not attempted:
         context["prompt"] = True
-    elif not form.is_valid():
+    elif params is None:
         status = 400
+        assert isinstance(parsed, dict)
         context["form_errors"] = [
-            (name, form.fields[name].label if name != "__all__" else "", error)
-            for name, errors in form.errors.items()
-            for error in errors
+            (name, name in LINKED_FIELDS, message) for name, messages in parsed.items() for message in messages
         ]
     elif not search_allowed(request):
         status = 429
-        context["failure"] = GeocodeFailure(
-            FailureCode.QUOTA, "You have searched many times in a short while. Please wait a minute and try again."
-        )
+        context["rate_limited"] = True
     else:
-        params = form.search_params()
-        found = find_near(params)
+        found = search_nearby(params)
         if isinstance(found, GeocodeFailure):
             context["failure"] = found
         else:
             context.update(_results_context(request, found, params.limit, params.radius_miles))
-    context.update(search_form_context(form))
+    context.update(search_form_context(request.GET, params, parsed if isinstance(parsed, dict) else None))
     return render(request, "clinics/find.html", context, status=status)
 
 
-def _results_context(request: HttpRequest, found: Nearby, limit: int, radius: float) -> dict[str, Any]:
+def _results_context(request: HttpRequest, found: NearbyClinics, limit: int, radius: float) -> dict[str, Any]:
     matches = found.result.matches
     rows = _rows(matches)
     count = len(rows)
@@ -246,7 +238,7 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "clinic_count": len(clinics),
             "states_text": human_join([state for state, _ in groups]),
-            "canonical_url": f"{settings.SITE_URL}{reverse('clinics:list')}",
+            "canonical_url": public_url(request, reverse("clinics:list")),
         },
     )
 
@@ -257,7 +249,7 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     status = status_at(clinic)
     week = week_table(clinic)
     zone = clinic_zone(clinic)
-    page_url = f"{settings.SITE_URL}{clinic.get_absolute_url()}"
+    page_url = public_url(request, clinic.get_absolute_url())
     services = list(clinic.services.all())
     return render(
         request,
@@ -306,7 +298,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         "",
-        f"Sitemap: {settings.SITE_URL}{reverse('clinics:sitemap')}",
+        f"Sitemap: {public_url(request, reverse('clinics:sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

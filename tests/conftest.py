@@ -8,8 +8,9 @@ import pytest
 from django.core.cache import cache
 
 from clinics.geocoding import reset_online_geocoder
-from clinics.models import Clinic, OpeningHours, Service
-from clinics.search_sql import clear_details_cache
+from clinics.models import Clinic, OpeningHours, Service, unique_slug
+from clinics.search import details
+from clinics.search.nearest import directory
 from tests.fakes import FakeGeocoder
 
 
@@ -17,7 +18,8 @@ from tests.fakes import FakeGeocoder
 def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     """Each test starts with an empty cache (geocoder answers, throttles) and no online geocoder."""
     cache.clear()
-    clear_details_cache()
+    details.cache.clear()
+    directory.forget()
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": ""}
     reset_online_geocoder()
     FakeGeocoder.reset()
@@ -63,6 +65,7 @@ def make_clinic(
         "location_source": "manual" if latitude is not None else "",
     }
     defaults.update(fields)
+    defaults.setdefault("slug", unique_slug(name))
     clinic = Clinic.objects.create(name=name, latitude=latitude, longitude=longitude, **defaults)
     for slug in services:
         service, _ = Service.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").title()})

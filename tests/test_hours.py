@@ -58,28 +58,25 @@ def test_times_are_written_the_american_way(t, text):
     assert format_time(t) == text
 
 
-def test_the_searchs_prepared_week_answers_as_the_plain_rule_does():
-    """The nearest search reads hours from a Week built once per clinic version; it must agree everywhere."""
+def test_open_now_agrees_with_the_clock_on_the_wall_every_quarter_hour_across_dst():
+    """Walked through a week that starts daylight saving time, against an independent reading of the hours."""
     from datetime import timedelta
+    from zoneinfo import ZoneInfo
 
-    from clinics.hours import Week, status_of
+    from clinics.hours import Week
 
-    clinic = make_clinic(
-        "Split",
-        41.0,
-        -90.0,
-        timezone="America/Chicago",
-        hours=[
-            (0, time(13), time(17, 30)),
-            (0, time(7, 30), time(12)),
-            (2, time(0), time(23, 59)),
-            (5, time(9), time(10)),
-        ],
-    )
-    intervals = list(clinic.hours.all())
-    week = Week.of(intervals, clinic.timezone)
+    hours = [
+        (0, time(13), time(17, 30)),
+        (0, time(7, 30), time(12)),
+        (2, time(0), time(23, 59)),
+        (5, time(9), time(10)),
+    ]
+    clinic = make_clinic("Split", 41.0, -90.0, timezone="America/Chicago", hours=hours)
+    week = Week.of(clinic.hours.all(), clinic.timezone)
     moment = datetime(2026, 3, 6, 0, 0, tzinfo=UTC)  # across the start of DST on 2026-03-08
     while moment < datetime(2026, 3, 13, tzinfo=UTC):
-        expected = status_of(intervals, clinic.timezone, moment)
-        assert week.status(moment) == expected, moment
+        wall = moment.astimezone(ZoneInfo("America/Chicago"))
+        expected = any(day == wall.weekday() and opens <= wall.time() < closes for day, opens, closes in hours)
+        assert week.status(moment).open_now is expected, wall
+        assert status_at(clinic, moment).open_now is expected, wall
         moment += timedelta(minutes=15)

@@ -85,9 +85,17 @@ def test_unknown_timezone_is_refused():
     }
 
 
+def created(**overrides):
+    from clinics.editing import clinic_save
+
+    clinic = valid_clinic(**overrides)
+    clinic_save(clinic=clinic)
+    return clinic
+
+
 def test_slug_is_made_unique_from_the_name():
-    first = make_clinic("Davenport – Northwest", 41.6, -90.6, slug="")
-    second = make_clinic("Davenport – Northwest", 41.6, -90.6, slug="")
+    first = created(name="Davenport – Northwest", slug="")
+    second = created(name="Davenport – Northwest", slug="")
     assert first.slug == "davenport-northwest"
     assert second.slug == "davenport-northwest-2"
 
@@ -104,16 +112,22 @@ def test_closing_before_opening_gets_clear_message():
     assert errors_of(hours) == {"closes": ["Closing time must be after opening time."]}
 
 
-def test_overlapping_hours_on_a_day_get_clear_message():
+def test_overlapping_hours_on_a_day_get_clear_message_and_change_nothing():
+    from clinics.editing import replace_hours
+
     clinic = make_clinic("A", 41.5, -90.5, hours=[(0, time(8), time(12))])
-    overlapping = OpeningHours(clinic=clinic, weekday=0, opens=time(11), closes=time(15))
-    assert errors_of(overlapping) == {"__all__": ["These hours overlap 08:00–12:00 on the same day."]}
+    with pytest.raises(ValueError, match=r"“Mon 11:00-15:00” overlaps other hours on the same day\."):
+        replace_hours(clinic=clinic, intervals=[(0, time(8), time(12)), (0, time(11), time(15))])
+    assert list(clinic.hours.values_list("weekday", "opens", "closes")) == [(0, time(8), time(12))]
 
 
 def test_split_day_and_other_days_do_not_overlap():
+    from clinics.editing import replace_hours
+
     clinic = make_clinic("A", 41.5, -90.5, hours=[(0, time(8), time(12))])
-    OpeningHours(clinic=clinic, weekday=0, opens=time(12), closes=time(17)).full_clean()
-    OpeningHours(clinic=clinic, weekday=1, opens=time(9), closes=time(11)).full_clean()
+    week = [(0, time(8), time(12)), (0, time(12), time(17)), (1, time(9), time(11))]
+    assert replace_hours(clinic=clinic, intervals=week) is True
+    assert sorted(clinic.hours.values_list("weekday", "opens", "closes")) == week
 
 
 def test_directions_link_uses_the_street_address():
@@ -124,7 +138,7 @@ def test_directions_link_uses_the_street_address():
 
 def test_a_slug_that_would_hide_behind_an_api_path_is_refused():
     assert errors_of(valid_clinic(slug="nearest")) == {"slug": ["“nearest” is reserved; choose another slug."]}
-    assert make_clinic("Nearest", 41.5, -90.5, slug="").slug == "nearest-clinic"
+    assert created(name="Nearest", slug="").slug == "nearest-clinic"
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://schedule.example.com/x", "schedule"])

@@ -13,8 +13,10 @@ from django.test import RequestFactory
 from geopy import exc as geopy_exc
 
 from clinics import views
+from clinics.links import web_url
 from clinics.models import Clinic
-from clinics.nearby import SearchParams, find_near
+from clinics.search.nearby import search_nearby
+from clinics.search.params import SearchParams
 from tests.conftest import make_clinic
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +73,7 @@ def test_zip_search_lists_clinics_nearest_first_with_call_and_schedule_links(cli
     response = client.get("/find/?q=61265")
     page = html(response)
     assert response.status_code == 200
-    expected = find_near(SearchParams("61265", None, None, 25, [], False, 10))
+    expected = search_nearby(SearchParams("61265", None, None, 25, [], False, 10))
     assert result_slugs(page) == [m.clinic.slug for m in expected.result.matches]
     assert len(expected.result.matches) >= 5
     for match in expected.result.matches:
@@ -128,19 +130,19 @@ def test_unknown_place_gets_a_clear_message(client, demo_data):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("q=61265&radius=abc", "Choose a distance from the list (up to 250 miles)."),
-        ("q=61265&radius=-5", "Choose a distance from the list (up to 250 miles)."),
-        ("q=61265&radius=9999", "Choose a distance from the list (up to 250 miles)."),
+        ("q=61265&radius=abc", "Choose a distance from 0.1 to 250 miles."),
+        ("q=61265&radius=-5", "Choose a distance from 0.1 to 250 miles."),
+        ("q=61265&radius=9999", "Choose a distance from 0.1 to 250 miles."),
         ("q=61265&service=underwater-basket-weaving", "We don't offer a service called “underwater-basket-weaving”."),
         ("q=61265&limit=0", "We can show between 1 and 50 clinics at a time."),
         ("q=61265&limit=51", "We can show between 1 and 50 clinics at a time."),
         ("q=61265&limit=ten", "We can show between 1 and 50 clinics at a time."),
         ("q=" + "x%3Cscript%3E" * 50, "That is too long for a ZIP code, city or address."),
-        ("lat=41.5", "Your location was incomplete."),
-        ("lng=-90.5", "Your location was incomplete."),
-        ("lat=abc&lng=-90.5", "Your location didn't come through correctly."),
-        ("lat=91&lng=-90.5", "Your location didn't come through correctly."),
-        ("lat=nan&lng=inf", "Your location didn't come through correctly."),
+        ("lat=41.5", "Your location was incomplete (give both lat and lng)."),
+        ("lng=-90.5", "Your location was incomplete (give both lat and lng)."),
+        ("lat=abc&lng=-90.5", "Your location didn't come through correctly (lat must be a number"),
+        ("lat=91&lng=-90.5", "Your location didn't come through correctly (lat must be a number"),
+        ("lat=nan&lng=inf", "Your location didn't come through correctly (lat must be a number"),
         ("q=", "Enter a ZIP code, a city and state, or an address."),
         ("q=%20%20&radius=10", "Enter a ZIP code, a city and state, or an address."),
     ],
@@ -433,7 +435,7 @@ def test_links_other_than_http_never_become_links(client):
     ],
 )
 def test_web_url_keeps_only_http_links(url, shown):
-    assert views.web_url(url) == shown
+    assert web_url(url) == shown
 
 
 def test_searching_too_often_from_the_page_gets_a_clear_message(demo_data, client, monkeypatch):

@@ -5,14 +5,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from clinics.search import (
-    EARTH_RADIUS_MILES,
-    NEAREST_FALLBACK_COUNT,
-    SearchQuery,
-    bounding_box,
-    haversine_miles,
-    nearest_clinics,
-)
+from clinics.search.geometry import EARTH_RADIUS_MILES, bounding_box, haversine_miles
+from clinics.search.nearest import NEAREST_FALLBACK_COUNT, SearchQuery, nearest_clinics
 from tests.conftest import make_clinic
 
 pytestmark = pytest.mark.django_db
@@ -185,18 +179,20 @@ def test_search_near_the_pole_finds_clinics_on_the_other_side():
 
 
 def test_an_empty_directory_says_so_and_filters_are_blamed_only_when_used():
-    from clinics.nearby import SearchParams, find_near
+    from clinics.search.nearby import search_nearby
+    from clinics.search.params import SearchParams
 
-    plain = find_near(SearchParams("61265", None, None, 25, [], False, 10))
+    plain = search_nearby(SearchParams("61265", None, None, 25, [], False, 10))
     assert plain.message == "No clinics are listed yet."
-    filtered = find_near(SearchParams("61265", None, None, 25, [], True, 10))
+    filtered = search_nearby(SearchParams("61265", None, None, 25, [], True, 10))
     assert filtered.message.startswith("No clinic matches those filters")
 
 
 def test_on_postgresql_the_box_query_can_use_the_gist_index():
     from django.db import connection
 
-    from clinics.search_sql import box_rows
+    from clinics.models import Clinic
+    from clinics.search.geometry import BoundingBox
 
     if connection.vendor != "postgresql":
         pytest.skip("the GiST point index exists on PostgreSQL only")
@@ -208,7 +204,7 @@ def test_on_postgresql_the_box_query_can_use_the_gist_index():
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(capture):
-        rows = box_rows(41.0, 42.0, [(-91.0, -90.0)], [])
+        rows = Clinic.objects.in_box(BoundingBox(41.0, 42.0, [(-91.0, -90.0)]))
     assert [r.name for r in rows] == ["Moline"]
     sql, params = executed[0]
     with connection.cursor() as cursor:
@@ -218,7 +214,7 @@ def test_on_postgresql_the_box_query_can_use_the_gist_index():
     assert "clinic_point_gist_idx" in plan
 
 
-# --- The search's reads check a kept connection themselves ----------------------------------
+# --- The search on a kept connection ------------------------------------------------------------
 
 
 def start_next_request():
@@ -226,41 +222,6 @@ def start_next_request():
     from django.db import connection
 
     connection.close_if_unusable_or_obsolete()
-
-
-@pytest.fixture
-def pings(monkeypatch):
-    """A clinic, a connection kept from a first search, and the health-check pings sent on it from now on."""
-    from django.db import connection
-
-    make_clinic("Moline", 41.49, -90.50)
-    nearest_clinics(SearchQuery(41.5, -90.5))
-    sent = []
-    monkeypatch.setattr(connection, "is_usable", lambda: sent.append("ping") or True)
-    return sent
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_search_on_a_kept_connection_sends_no_separate_ping(pings):
-    from clinics.models import Clinic
-
-    start_next_request()
-    assert names(nearest_clinics(SearchQuery(41.5, -90.5))) == ["Moline"]
-    assert pings == []
-
-    start_next_request()  # any other read still pings first, as CONN_HEALTH_CHECKS asks
-    assert Clinic.objects.count() == 1
-    assert pings == ["ping"]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_search_inside_a_transaction_is_checked_as_django_checks_it(pings):
-    from django.db import transaction
-
-    start_next_request()
-    with transaction.atomic():
-        assert names(nearest_clinics(SearchQuery(41.5, -90.5))) == ["Moline"]
-    assert pings == ["ping"]
 
 
 def backend_pid():
@@ -273,6 +234,7 @@ def backend_pid():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_search_survives_the_database_dropping_a_kept_connection():
+    """Django's CONN_HEALTH_CHECKS finds the dropped connection at the next request and reconnects."""
     from django.db import connection, connections
 
     if connection.vendor != "postgresql":
@@ -292,32 +254,6 @@ def test_a_search_survives_the_database_dropping_a_kept_connection():
     assert backend_pid() != dropped
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_failing_read_on_a_live_connection_is_not_repeated():
-    from django.db import OperationalError, connection
-
-    from clinics.search_sql import _read
-
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a server-side statement timeout")
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 100")  # ms: the read times out, a ping would not
-    executed = []
-
-    def count(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    start_next_request()
-    try:
-        with connection.execute_wrapper(count), pytest.raises(OperationalError):
-            _read("SELECT pg_sleep(1)", [])
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET statement_timeout")
-    assert executed == ["SELECT pg_sleep(1)"]
-
-
 # --- Cached details never outlive an edit ------------------------------------------------------
 
 
@@ -326,35 +262,38 @@ def search_here():
 
 
 def test_edited_hours_show_at_once_though_details_are_cached():
+    from clinics.editing import replace_hours
+
     clinic = make_clinic("Cached", 41.0, -90.0, hours=[(0, time(8), time(17))])
     assert search_here().matches[0].hours_today == "8 AM–5 PM"
-    interval = clinic.hours.get()
-    interval.closes = time(12)
-    interval.save()
+    replace_hours(clinic=clinic, intervals=[(0, time(8), time(12))])
     assert search_here().matches[0].hours_today == "8 AM–12 PM"
-    interval.delete()
+    replace_hours(clinic=clinic, intervals=[])
     assert search_here().matches[0].hours_today == "Closed"
 
 
 def test_replaced_hours_and_changed_services_show_at_once():
-    from clinics.hours import replace_hours
+    from clinics.editing import replace_hours, service_save, set_services
     from clinics.models import Service
 
     clinic = make_clinic("Cached", 41.0, -90.0, hours=[(0, time(8), time(17))])
     assert [s.slug for s in search_here().matches[0].clinic.services.all()] == ["physical-therapy"]
-    replace_hours(clinic, [(0, time(9), time(10))])
+    replace_hours(clinic=clinic, intervals=[(0, time(9), time(10))])
     assert search_here().matches[0].hours_today == "9 AM–10 AM"
-    pool = Service.objects.create(slug="aquatic-therapy", name="Aquatic therapy")
-    clinic.services.add(pool)
+    pt = Service.objects.get(slug="physical-therapy")
+    pool = Service(slug="aquatic-therapy", name="Aquatic therapy")
+    service_save(service=pool)
+    set_services(clinic=clinic, services=[pt, pool])
     assert [s.name for s in search_here().matches[0].clinic.services.all()] == ["Aquatic therapy", "Physical Therapy"]
     pool.name = "Pool therapy"
-    pool.save()
+    service_save(service=pool)
     assert [s.name for s in search_here().matches[0].clinic.services.all()] == ["Physical Therapy", "Pool therapy"]
-    pool.clinics.remove(clinic)
+    set_services(clinic=clinic, services=[pt])
     assert [s.name for s in search_here().matches[0].clinic.services.all()] == ["Physical Therapy"]
 
 
-def test_a_service_cleared_from_its_clinics_or_deleted_disappears_at_once():
+def test_a_deleted_service_disappears_at_once():
+    from clinics.editing import service_delete
     from clinics.models import Service
 
     make_clinic("Cached", 41.0, -90.0, services=("physical-therapy", "aquatic-therapy", "dry-needling"))
@@ -363,18 +302,28 @@ def test_a_service_cleared_from_its_clinics_or_deleted_disappears_at_once():
         return [s.slug for s in search_here().matches[0].clinic.services.all()]
 
     assert services_shown() == ["aquatic-therapy", "dry-needling", "physical-therapy"]
-    Service.objects.get(slug="aquatic-therapy").clinics.clear()
-    assert services_shown() == ["dry-needling", "physical-therapy"]
-    Service.objects.get(slug="dry-needling").delete()
-    assert services_shown() == ["physical-therapy"]
+    service_delete(service=Service.objects.get(slug="dry-needling"))
+    assert services_shown() == ["aquatic-therapy", "physical-therapy"]
 
 
 def test_an_edited_clinic_shows_at_once():
+    from clinics.editing import clinic_update
+
     clinic = make_clinic("Old name", 41.0, -90.0)
     search_here()
-    clinic.name = "New name"
-    clinic.save()
+    clinic_update(clinic=clinic, name="New name")
     assert names(search_here()) == ["New name"]
+
+
+def test_a_retired_clinic_disappears_at_once():
+    from clinics.editing import clinics_set_active
+    from clinics.models import Clinic
+
+    make_clinic("Staying", 41.0, -90.0)
+    make_clinic("Leaving", 41.0, -90.01)
+    assert sorted(names(search_here())) == ["Leaving", "Staying"]
+    clinics_set_active(clinics=Clinic.objects.filter(name="Leaving"), active=False)
+    assert names(search_here()) == ["Staying"]
 
 
 def test_a_second_search_reads_only_the_box(django_assert_num_queries):

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinics.hours import status_at, week_table
-from clinics.models import Clinic, Service
-from clinics.search import ClinicMatch
+from clinics.links import public_url
+from clinics.models import CONTACT_FIELDS, Clinic, Service
+from clinics.search.nearest import ClinicMatch
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -28,8 +26,21 @@ class ServiceRefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
-def absolute(request: Any, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
+# A clinic in every API answer that shows one (list, detail, nearest search, GeoJSON properties).
+# Beside the address and contact fields that spreadsheets share (models.CONTACT_FIELDS): whether
+# the location is approximate (not where it came from), and links; never what only staff see.
+API_CLINIC_FIELDS = [
+    *CONTACT_FIELDS,
+    "latitude",
+    "longitude",
+    "location_approximate",
+    "timezone",
+    "notice",
+    "services",
+    "schedule_url",
+    "directions_url",
+    "url",
+]
 
 
 class ClinicSerializer(serializers.ModelSerializer):
@@ -42,29 +53,10 @@ class ClinicSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Clinic
-        fields = [
-            "slug",
-            "name",
-            "street",
-            "address_line2",
-            "city",
-            "state",
-            "zip_code",
-            "phone",
-            "email",
-            "latitude",
-            "longitude",
-            "location_approximate",
-            "timezone",
-            "notice",
-            "services",
-            "schedule_url",
-            "directions_url",
-            "url",
-        ]
+        fields = API_CLINIC_FIELDS
 
     def get_url(self, obj: Clinic) -> str:
-        return absolute(self.context.get("request"), obj.get_absolute_url())
+        return public_url(self.context.get("request"), obj.get_absolute_url())
 
 
 class DayHoursSerializer(serializers.Serializer):
@@ -84,7 +76,7 @@ class ClinicDetailSerializer(ClinicSerializer):
     hours = serializers.SerializerMethodField()
 
     class Meta(ClinicSerializer.Meta):
-        fields = [*ClinicSerializer.Meta.fields, "open_now", "hours_today", "hours"]
+        fields = [*API_CLINIC_FIELDS, "open_now", "hours_today", "hours"]
 
     def get_open_now(self, obj: Clinic) -> bool:
         return status_at(obj).open_now
@@ -97,73 +89,37 @@ class ClinicDetailSerializer(ClinicSerializer):
         return DayHoursSerializer(week_table(obj), many=True).data  # type: ignore[return-value]
 
 
-PAGE_SLUG_MARKER = "clinic-slug-marker"
+def _coordinate(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-@functools.lru_cache(maxsize=16)
-def _clinic_page_path(script_prefix: str, urlconf: str | None, root_urlconf: str) -> str:
-    """The clinic page's path with a marker for the slug: resolved once per prefix and URLconf, not per search."""
-    return reverse("clinics:detail", args=[PAGE_SLUG_MARKER])
+# How clinic_json computes the API fields that are not stored as they are shown.
+_COMPUTED: dict[str, Callable[[Clinic], Any]] = {
+    "latitude": lambda clinic: _coordinate(clinic.latitude),
+    "longitude": lambda clinic: _coordinate(clinic.longitude),
+    "location_approximate": lambda clinic: clinic.location_is_approximate,
+    "services": lambda clinic: [{"slug": s.slug, "name": s.name} for s in clinic.services.all()],
+}
 
 
-def clinic_page_url(request: Any) -> Callable[[str], str]:
-    """slug -> the clinic page's absolute URL."""
-    template = absolute(request, _clinic_page_path(get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF))
-    return lambda slug: template.replace(PAGE_SLUG_MARKER, slug)
+def clinic_json(clinic: Clinic, request: Any) -> dict[str, Any]:
+    """ClinicSerializer's output, built directly for the nearest search's answers.
 
-
-def clinic_json(clinic: Clinic, request: Any, page_url: Callable[[str], str] | None = None) -> dict[str, Any]:
-    """ClinicSerializer's output, built directly: the nearest search's hot path.
-
-    DRF's field machinery cost more than the search itself (docs/performance.md); a test
-    keeps the two identical.
+    DRF's field machinery costs more than the search itself (docs/performance.md); the fields
+    are the same list (API_CLINIC_FIELDS), and a test keeps the two outputs identical.
     """
-    page_url = page_url or clinic_page_url(request)
-    fields = _fixed_fields(clinic)
-    # The cached services stay as they are, whatever a caller does with its answer.
-    return {**fields, "services": [dict(service) for service in fields["services"]], "url": page_url(clinic.slug)}
-
-
-_FIXED_FIELDS = "_api_fixed_fields"
-
-
-def _fixed_fields(clinic: Clinic) -> dict[str, Any]:
-    """Everything in clinic_json but the page URL, built once per clinic instance and kept on it.
-
-    A search hands out the same cached clinic instance until the clinic is edited (an edit makes
-    a new version, hence a new instance: clinics/search_sql.py), so the fields are built once per
-    edit, not once per search. The instances given here are never modified afterwards.
-    """
-    fields = clinic.__dict__.get(_FIXED_FIELDS)
-    if fields is None:
-        fields = clinic.__dict__[_FIXED_FIELDS] = {
-            "slug": clinic.slug,
-            "name": clinic.name,
-            "street": clinic.street,
-            "address_line2": clinic.address_line2,
-            "city": clinic.city,
-            "state": clinic.state,
-            "zip_code": clinic.zip_code,
-            "phone": clinic.phone,
-            "email": clinic.email,
-            "latitude": None if clinic.latitude is None else float(clinic.latitude),
-            "longitude": None if clinic.longitude is None else float(clinic.longitude),
-            "location_approximate": clinic.location_is_approximate,
-            "timezone": clinic.timezone,
-            "notice": clinic.notice,
-            "services": [{"slug": s.slug, "name": s.name} for s in clinic.services.all()],
-            "schedule_url": clinic.schedule_url,
-            "directions_url": clinic.directions_url,
-        }
-    return fields
+    out = {
+        name: _COMPUTED[name](clinic) if name in _COMPUTED else getattr(clinic, name) for name in API_CLINIC_FIELDS[:-1]
+    }
+    out["url"] = public_url(request, clinic.get_absolute_url())
+    return out
 
 
 def nearby_cards(matches: list[ClinicMatch], request: Any) -> list[dict[str, Any]]:
     """Clinics in a nearest-search answer, with distance and today's status (see NearbyClinicSchema)."""
-    page_url = clinic_page_url(request)
     return [
         {
-            **clinic_json(match.clinic, request, page_url),
+            **clinic_json(match.clinic, request),
             "distance_miles": match.distance_miles,
             "within_radius": match.within_radius,
             "open_now": match.open_now,
@@ -182,7 +138,7 @@ class NearbyClinicSchema(ClinicSerializer):
     hours_today = serializers.CharField()
 
     class Meta(ClinicSerializer.Meta):
-        fields = [*ClinicSerializer.Meta.fields, "distance_miles", "within_radius", "open_now", "hours_today"]
+        fields = [*API_CLINIC_FIELDS, "distance_miles", "within_radius", "open_now", "hours_today"]
 
 
 class OriginSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-"""The v1 API: thin views over clinics.nearby and the Clinic queryset."""
+"""The v1 API: thin views over the search (clinics/search/) and the Clinic queryset."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from clinics.api.errors import GeocodeError
 from clinics.api.filters import ClinicFilter
-from clinics.api.params import nearest_openapi_parameters, parse_nearest
+from clinics.api.params import nearest_openapi_parameters
 from clinics.api.renderers import GeoJSONRenderer
 from clinics.api.serializers import (
     ClinicDetailSerializer,
@@ -24,7 +24,8 @@ from clinics.api.serializers import (
 )
 from clinics.geocoding import GeocodeFailure
 from clinics.models import Clinic, Service
-from clinics.nearby import find_near
+from clinics.search.nearby import search_nearby
+from clinics.search.params import parse_search
 from clinics.throttling import AnonThrottle, SearchThrottle
 
 ERROR_SCHEMA = inline_serializer(
@@ -126,10 +127,10 @@ class NearestClinicsView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        params = parse_nearest(request.query_params)
+        params = parse_search(request.query_params)
         if isinstance(params, dict):
             raise ValidationError(params)
-        found = find_near(params)
+        found = search_nearby(params)
         if isinstance(found, GeocodeFailure):
             raise GeocodeError(found)
         origin = found.origin

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from clinics.locating import locate_many
+from clinics.editing import clinics_relocate
 from clinics.models import Clinic, LocationSource
 
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         elif not options["all"]:
             clinics = clinics.filter(latitude__isnull=True) | clinics.filter(longitude__isnull=True)
         progress = tqdm(list(clinics), desc="Locating", unit="clinic", disable=options["no_progress"], file=self.stderr)
-        report = locate_many(progress)
+        report = clinics_relocate(progress)
         self.stdout.write(report.summary())
         for line in report.failures:
             self.stderr.write(f"  failed: {line}")

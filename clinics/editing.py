@@ -1,0 +1,127 @@
+"""Every change to clinics, their hours and their services: the one place that writes them.
+
+The admin, the spreadsheet import, the demo data and the management commands all write
+through these functions, so one rule holds for every change: **a clinic that changed gets a
+new ``updated_at``** (its cached search details are keyed by it: clinics/search/details.py),
+and when clinics come or go, the search counts the directory again. Writes are validated with
+``full_clean()`` first, so bad input changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from clinics.hours import Interval, check_week
+from clinics.locating import BulkReport, LocateResult, Outcome, locate_clinic, prepare_for_save
+from clinics.models import Clinic, LocationSource, OpeningHours, Service, unique_slug
+from clinics.search.nearest import directory
+
+
+def mark_changed(clinic_ids: Iterable[int]) -> None:
+    """The rule: these clinics changed (their details, hours or services); searches must not show an old version."""
+    ids = list(clinic_ids)
+    if ids:
+        Clinic.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    directory.forget()
+
+
+def clinic_save(*, clinic: Clinic, relocate: bool = False) -> LocateResult:
+    """Create or update a clinic from its fields as set: located (clinics/locating.py), validated,
+    saved and marked changed. Returns what locating did, for the caller to report.
+
+    ``relocate`` locates it again from its address whatever changed; if that fails, nothing is saved.
+    """
+    located = locate_clinic(clinic) if relocate else prepare_for_save(clinic)
+    if relocate and located.outcome == Outcome.FAILED:
+        return located
+    clinic.slug = clinic.slug or unique_slug(clinic.name, exclude_pk=clinic.pk)
+    clinic.updated_at = timezone.now()
+    clinic.full_clean()
+    clinic.save()
+    directory.forget()
+    return located
+
+
+def clinics_relocate(clinics: Iterable[Clinic]) -> BulkReport:
+    """Locate each clinic again from its address and save it; pins placed by hand are left alone."""
+    report = BulkReport(dict.fromkeys(Outcome, 0), [])
+    for clinic in clinics:
+        if clinic.location_source == LocationSource.MANUAL:
+            report.counts[Outcome.UNCHANGED] += 1
+            continue
+        try:
+            result = clinic_save(clinic=clinic, relocate=True)
+        except ValidationError as exc:
+            result = LocateResult(Outcome.FAILED, " ".join(exc.messages))
+        report.counts[result.outcome] += 1
+        if result.outcome == Outcome.FAILED:
+            report.failures.append(f"{clinic.name}: {result.message}")
+    return report
+
+
+def clinic_create(**fields: Any) -> Clinic:
+    clinic = Clinic(**fields)
+    clinic_save(clinic=clinic)
+    return clinic
+
+
+def clinic_update(*, clinic: Clinic, **fields: Any) -> LocateResult:
+    for name, value in fields.items():
+        setattr(clinic, name, value)
+    return clinic_save(clinic=clinic)
+
+
+@transaction.atomic
+def replace_hours(*, clinic: Clinic, intervals: Iterable[Interval]) -> bool:
+    """Make the clinic's week exactly these intervals; False when it already was.
+
+    Checked first (closing after opening, no overlaps on a day: hours.check_week), so bad input
+    changes nothing.
+    """
+    wanted = check_week(intervals)
+    if sorted(clinic.hours.values_list("weekday", "opens", "closes")) == wanted:
+        return False
+    clinic.hours.all().delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(clinic=clinic, weekday=day, opens=opens, closes=closes) for day, opens, closes in wanted
+    )
+    mark_changed([clinic.pk])
+    return True
+
+
+def set_services(*, clinic: Clinic, services: Iterable[Service]) -> bool:
+    """Make the clinic offer exactly these services; False when it already did."""
+    wanted = {service.pk for service in services}
+    if set(clinic.services.values_list("pk", flat=True)) == wanted:
+        return False
+    clinic.services.set(wanted)
+    mark_changed([clinic.pk])
+    return True
+
+
+def clinics_set_active(*, clinics: QuerySet[Clinic], active: bool) -> int:
+    """Retire clinics (hidden from visitors) or bring them back; returns how many."""
+    count = clinics.update(is_active=active, updated_at=timezone.now())
+    directory.forget()
+    return count
+
+
+def service_save(*, service: Service) -> None:
+    """Create or rename a service; the clinics offering it show the new name at once."""
+    service.full_clean()
+    service.save()
+    mark_changed(service.clinics.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def service_delete(*, service: Service) -> None:
+    """Delete a service; the clinics that offered it no longer show it."""
+    clinic_ids = list(service.clinics.values_list("pk", flat=True))
+    service.delete()
+    mark_changed(clinic_ids)

@@ -1,0 +1,65 @@
+"""Each clinic's full card for a search answer (its row, services and hours), cached per version.
+
+A clinic's card changes only when staff edit it, and every edit goes through clinics/editing.py,
+which bumps its ``updated_at``; so (id, updated_at) names one version of it. Cards are cached
+per process for a few minutes at most, and a search usually needs only its box query.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from clinics.hours import Week
+from clinics.models import Clinic
+from clinics.search.box import BoxRow
+
+
+class ClinicDetails(NamedTuple):
+    clinic: Clinic  # with services and hours prefetched; shared by every search, so never modified
+    week: Week  # its hours, ready for open-now and today's hours
+
+
+class DetailsCache:
+    """A small LRU of ClinicDetails keyed by (id, version), each entry kept at most ``ttl`` seconds."""
+
+    def __init__(self, ttl: float = 300.0, max_entries: int = 4096) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[int, str], tuple[float, ClinicDetails]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def details_for(self, rows: Sequence[BoxRow]) -> dict[int, ClinicDetails]:
+        """Details for these box rows by id; a clinic retired since its row was read is left out."""
+        now = time.monotonic()
+        found: dict[int, ClinicDetails] = {}
+        with self._lock:
+            for row in rows:
+                entry = self._entries.get((row.pk, row.version))
+                if entry and now - entry[0] < self.ttl:
+                    found[row.pk] = entry[1]
+                    self._entries.move_to_end((row.pk, row.version))
+        missing = [row for row in rows if row.pk not in found]
+        if missing:
+            fetched = Clinic.objects.with_details().in_bulk([row.pk for row in missing])
+            with self._lock:
+                for row in missing:
+                    clinic = fetched.get(row.pk)
+                    if clinic is None:
+                        continue
+                    details = ClinicDetails(clinic, Week.of(clinic.hours.all(), clinic.timezone))
+                    found[row.pk] = details
+                    self._entries[(row.pk, row.version)] = (now, details)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+        return found
+
+
+cache = DetailsCache()

@@ -1,0 +1,192 @@
+"""What a nearest search may ask for, and the one validator the results page and the API share.
+
+``parse_search`` reads a query string (``/find/?q=61265&radius=10`` or the API's) into
+``SearchParams``, or into a message per bad parameter. Messages are written for the person who
+typed (or was sent) the link and name the parameter's limits, so the same words serve the page's
+error summary and an API client's 400. ``PARAMETERS`` documents the same rules for OpenAPI.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from clinics.geocoding import MAX_QUERY_LENGTH
+from clinics.models import Service
+from clinics.search.nearest import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
+
+MIN_RADIUS_MILES = 0.1
+# The query-string names that make a request to /find/ a search (anything else, e.g. utm_*, is ignored).
+SEARCH_PARAMS = ("q", "lat", "lng", "radius", "service", "open_now", "limit")
+# How "open now" reads in a link or a query string.
+TRUE_WORDS = frozenset({"true", "1", "yes", "on", "t", "y"})
+FALSE_WORDS = frozenset({"false", "0", "no", "off", "f", "n", ""})
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+MAX_NUMBER_LENGTH = 50
+
+ASK_FOR_A_PLACE = "Enter a ZIP code, a city and state, or an address."
+LOCATION_RETRY = "Try “Use my location” again, or type a ZIP code."
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search."""
+
+    text: str
+    latitude: float | None
+    longitude: float | None
+    radius_miles: float
+    services: Sequence[str]
+    open_now: bool
+    limit: int
+
+
+@dataclass(frozen=True)
+class Number:
+    """A numeric parameter: its bounds, its default and the one message for any bad value."""
+
+    name: str
+    integer: bool
+    minimum: float
+    maximum: float
+    default: float | None
+    message: str
+    description: str
+
+    def parse(self, raw: str) -> float | int | None:
+        """The value, or None when it is not a number within the bounds."""
+        raw = raw.strip()
+        if len(raw) > MAX_NUMBER_LENGTH:
+            return None
+        try:
+            value: float | int = int(raw) if self.integer else float(raw)
+        except ValueError:
+            return None
+        if not math.isfinite(value) or not self.minimum <= value <= self.maximum:
+            return None
+        return value
+
+
+def _location_message(name: str, limit: int) -> str:
+    return (
+        f"Your location didn't come through correctly ({name} must be a number from -{limit} to {limit}). "
+        + LOCATION_RETRY
+    )
+
+
+NUMBERS = (
+    Number(
+        "lat", False, -90, 90, None, _location_message("lat", 90), "Latitude of the origin, with lng (instead of q)."
+    ),
+    Number("lng", False, -180, 180, None, _location_message("lng", 180), "Longitude of the origin, with lat."),
+    Number(
+        "radius",
+        False,
+        MIN_RADIUS_MILES,
+        MAX_RADIUS_MILES,
+        DEFAULT_RADIUS_MILES,
+        f"Choose a distance from {MIN_RADIUS_MILES:g} to {MAX_RADIUS_MILES:g} miles.",
+        "Search radius in miles.",
+    ),
+    Number(
+        "limit",
+        True,
+        1,
+        MAX_LIMIT,
+        DEFAULT_LIMIT,
+        f"We can show between 1 and {MAX_LIMIT} clinics at a time.",
+        "Most clinics to return.",
+    ),
+)
+
+
+def parse_flag(raw: object) -> bool | None:
+    """True, False, or None for a word that is neither (absent is False)."""
+    if raw is None:
+        return False
+    word = str(raw).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def split_slugs(values: Iterable[object]) -> list[str]:
+    """'a,b' and repeated values alike, blanks dropped, each once, in order."""
+    return list(dict.fromkeys(part.strip() for value in values for part in str(value).split(",") if part.strip()))
+
+
+def unknown_services(slugs: Sequence[str]) -> list[str]:
+    """The slugs that name no service in the catalogue (anything that is not a slug among them)."""
+    valid = [slug for slug in slugs if SLUG_RE.match(slug)]
+    known = set(Service.objects.filter(slug__in=valid).values_list("slug", flat=True)) if valid else set()
+    return [slug for slug in slugs if slug not in known]
+
+
+def _shorten(text: str, length: int = 40) -> str:
+    text = " ".join(text.replace("\x00", "").split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+Errors = dict[str, list[str]]
+
+
+def parse_search(query: Mapping[str, Any]) -> SearchParams | Errors:
+    """The search a query string asks for, or a message for each bad parameter.
+
+    ``query`` is a QueryDict (``service`` may repeat) or a plain mapping.
+    """
+    errors: Errors = {}
+    numbers: dict[str, Any] = {}
+    for param in NUMBERS:
+        raw = query.get(param.name)
+        if raw is None:
+            numbers[param.name] = param.default
+            continue
+        value = param.parse(str(raw))
+        if value is None:
+            errors[param.name] = [param.message]
+        numbers[param.name] = value
+
+    text = str(query.get("q") or "")
+    if "\x00" in text:
+        errors["q"] = ["That doesn't look like a place. " + ASK_FOR_A_PLACE]
+    elif len(text) > MAX_QUERY_LENGTH:
+        errors["q"] = [f"That is too long for a ZIP code, city or address. Use at most {MAX_QUERY_LENGTH} characters."]
+
+    open_now = parse_flag(query.get("open_now"))
+    if open_now is None:
+        errors["open_now"] = ["“Open now” must be on or off (true or false)."]
+
+    getlist = getattr(query, "getlist", None)
+    raw_services = getlist("service") if getlist else query.get("service") or []
+    services = split_slugs([raw_services] if isinstance(raw_services, str) else raw_services)
+    unknown = unknown_services(services)
+    if unknown:
+        errors["service"] = [
+            f"We don't offer a service called “{_shorten(unknown[0])}”. Choose one of our services, or any service."
+        ]
+
+    has_lat, has_lng = query.get("lat") is not None, query.get("lng") is not None
+    if has_lat != has_lng:
+        errors["lng" if has_lat else "lat"] = [
+            "Your location was incomplete (give both lat and lng). " + LOCATION_RETRY
+        ]
+    elif not has_lat and not text.strip() and "q" not in errors:
+        errors["q"] = [ASK_FOR_A_PLACE]
+
+    if errors:
+        return errors
+    return SearchParams(
+        text=text,
+        latitude=numbers["lat"],
+        longitude=numbers["lng"],
+        radius_miles=float(numbers["radius"]),
+        services=services,
+        open_now=bool(open_now),
+        limit=int(numbers["limit"]),
+    )
