@@ -1,0 +1,76 @@
+"""The one validator of a search's parameters, shared by the results page and the API."""
+
+from html import unescape
+
+import pytest
+from django.http import QueryDict
+
+from clinics.search.params import SearchParams, parse_flag, parse_search, split_slugs
+
+pytestmark = pytest.mark.django_db
+
+
+def parse(query: str):
+    return parse_search(QueryDict(query))
+
+
+def test_a_zip_alone_gets_the_defaults(demo_data):
+    assert parse("q=61265") == SearchParams("61265", None, None, 25.0, [], False, 10)
+
+
+def test_every_parameter_is_read(demo_data):
+    params = parse("lat=41.5&lng=-90.5&radius=50&service=physical-therapy&open_now=yes&limit=5")
+    assert params == SearchParams("", 41.5, -90.5, 50.0, ["physical-therapy"], True, 5)
+
+
+def test_services_may_repeat_or_be_comma_separated_and_count_once(demo_data):
+    params = parse("q=61265&service=dry-needling,physical-therapy&service=dry-needling&service=")
+    assert params.services == ["dry-needling", "physical-therapy"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "flag"),
+    [(None, False), ("", False), ("0", False), ("No", False), ("on", True), (" TRUE ", True), ("perhaps", None)],
+)
+def test_open_now_reads_the_words_links_use(raw, flag):
+    assert parse_flag(raw) is flag
+
+
+def test_split_slugs_drops_blanks_and_repeats():
+    assert split_slugs(["a, b", "", "a", " c "]) == ["a", "b", "c"]
+
+
+def test_every_bad_parameter_is_reported_at_once(demo_data):
+    errors = parse("q=61265&radius=far&limit=0&open_now=maybe&service=reiki")
+    assert sorted(errors) == ["limit", "open_now", "radius", "service"]
+
+
+def test_half_a_location_names_the_missing_half(demo_data):
+    assert list(parse("lat=41.5")) == ["lng"]
+    assert list(parse("lng=-90.5")) == ["lat"]
+
+
+def test_a_bad_coordinate_is_not_also_called_missing(demo_data):
+    assert list(parse("lat=north&lng=-90.5")) == ["lat"]
+
+
+def test_nothing_to_search_for_asks_for_a_place(demo_data):
+    assert parse("radius=10") == {"q": ["Enter a ZIP code, a city and state, or an address."]}
+
+
+def test_a_long_unknown_service_is_shortened_in_its_message(demo_data):
+    (message,) = parse("q=61265&service=" + "x" * 90)["service"]
+    assert "x" * 39 + "…" in message
+    assert len(message) < 150
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=61265&radius=abc", "q=61265&limit=99", "q=61265&service=reiki", "lat=41.5", "lat=91&lng=0", "q="],
+)
+def test_the_page_and_the_api_say_the_same_thing(demo_data, client, query):
+    api = client.get(f"/api/v1/clinics/nearest/?{query}")
+    page = client.get(f"/find/?{query}")
+    assert api.status_code == page.status_code == 400
+    messages = next(iter(api.json()["error"]["fields"].values()))
+    assert messages[0] in unescape(page.content.decode())
