@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from clinics.geocoding import reset_online_geocoder
 from clinics.models import Clinic, OpeningHours, Service
 from clinics.search_sql import clear_details_cache
 from tests.fakes import FakeGeocoder
@@ -19,10 +18,8 @@ def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     cache.clear()
     clear_details_cache()
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": ""}
-    reset_online_geocoder()
     FakeGeocoder.reset()
     yield
-    reset_online_geocoder()
     cache.clear()
 
 
@@ -30,7 +27,6 @@ def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
 def fake_geocoder(settings: Any) -> type[FakeGeocoder]:
     """Street addresses go to FakeGeocoder, with no rate-limit delay."""
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "tests.fakes.FakeGeocoder", "MIN_DELAY_SECONDS": 0}
-    reset_online_geocoder()
     return FakeGeocoder
 
 

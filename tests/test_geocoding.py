@@ -2,17 +2,10 @@
 
 import pytest
 from geopy import exc as geopy_exc
-from geopy.location import Location
 
-from clinics.geocoding import (
-    FailureCode,
-    GeocodeFailure,
-    OfflineUSGeocoder,
-    Place,
-    Precision,
-    geocode,
-    split_city_state,
-)
+from clinics.geocoding import FailureCode, GeocodeFailure, Place, Precision, geocode
+from clinics.geocoding.online import query_options, rate_limited_geocode
+from clinics.geocoding.parsing import split_city_state
 from clinics.states import US_STATES
 
 
@@ -150,15 +143,6 @@ def test_without_a_street_geocoder_the_city_in_an_address_is_used_and_said():
     assert "showing clinics near Moline, IL" in result.note
 
 
-def test_offline_geocoder_is_a_geopy_geocoder():
-    location = OfflineUSGeocoder().geocode("61265")
-    assert isinstance(location, Location)
-    assert location.address == "Moline, IL 61265"
-    assert location.raw["precision"] == "zip"
-    assert location.raw["timezone"] == "America/Chicago"
-    assert OfflineUSGeocoder().geocode("nowhere at all") is None
-
-
 @pytest.mark.parametrize("state", sorted(US_STATES.values()))
 def test_every_state_name_is_understood(state):
     assert split_city_state(f"Springfield, {state}") is not None
@@ -237,19 +221,27 @@ def test_when_the_geocoder_is_down_the_zip_in_the_address_is_used(fake_geocoder)
 
 
 def test_geocoder_is_built_from_a_geopy_service_name(settings):
-    from clinics.geocoding import _online_geocode_callable
+    from geopy.geocoders import Nominatim
 
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "nominatim"}
-    limiter = _online_geocode_callable()
-    from geopy.geocoders import Nominatim
+    limiter = rate_limited_geocode()
 
     assert isinstance(limiter.func.__self__, Nominatim)
     assert limiter.func.__self__.timeout == 3.0
 
 
-def test_only_nominatim_gets_the_us_restriction_by_default():
-    from clinics.geocoding import query_options
+def test_changing_the_geocoder_setting_builds_the_new_service(settings):
+    from geopy.geocoders import ArcGIS, Nominatim
 
+    settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "nominatim"}
+    assert isinstance(rate_limited_geocode().func.__self__, Nominatim)
+    settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "arcgis", "TIMEOUT": 7.0}
+    arcgis = rate_limited_geocode().func.__self__
+    assert isinstance(arcgis, ArcGIS)
+    assert arcgis.timeout == 7.0
+
+
+def test_only_nominatim_gets_the_us_restriction_by_default():
     assert query_options({"SERVICE": "nominatim", "QUERY_OPTIONS": {}}) == {"country_codes": "us"}
     assert query_options({"SERVICE": "arcgis", "QUERY_OPTIONS": {}}) == {}
     assert query_options({"SERVICE": "arcgis", "QUERY_OPTIONS": {"out_fields": "*"}}) == {"out_fields": "*"}
