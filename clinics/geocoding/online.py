@@ -94,7 +94,7 @@ def geocode_online(text: str) -> GeocodeResult:
         return _not_found(text)
     config = settings.GEOCODER
     if not allow_lookup(config.get("MAX_PER_MINUTE") or 0):
-        log.warning("geocoder budget for this minute used up")
+        log.warning("geocoder budget for the last minute used up")
         return GeocodeFailure(FailureCode.QUOTA, "Address lookup is busy right now. Try a ZIP code or city instead.")
     try:
         location = rate_limited_geocode()(text, **query_options(config))
