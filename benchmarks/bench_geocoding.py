@@ -40,12 +40,13 @@ def main() -> None:
 
     django.setup()
     from clinics import geocoding
+    from clinics.geocoding.offline import offline_index
 
     start = time.perf_counter()
     geocoding.warm_up()
     warm_up_s = time.perf_counter() - start
 
-    index = geocoding._offline_index()
+    index = offline_index()
     rng = random.Random(args.seed)
     zips = rng.choices(sorted(index.zips), k=args.lookups)
     cities = [index.cities[key].label for key in rng.choices(sorted(index.cities), k=args.lookups)]

@@ -1,4 +1,9 @@
-"""Model fields that validate and normalise US contact data."""
+"""Model fields that validate and normalise US contact data.
+
+Not django-localflavor's: its model USZipCodeField checks only the length (the format is checked
+by its form field alone, so a spreadsheet import would store "1234"), refuses "61265 1234" where
+this one stores 61265-1234, and version 5.1 has no US phone field at all.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,10 @@
-"""US states, the District of Columbia and the inhabited territories, by USPS code."""
+"""US states, the District of Columbia and the inhabited territories, by USPS code.
+
+Kept here rather than taken from django-localflavor, whose lists either leave out the territories
+or add military mail codes (AA, AE, AP), whose name lookup answers six codes with no place to name
+(so "Moline, AE" would have no state to show) and lacks "Washington DC", and whose names are lazy
+translations: adopting it would keep this selection and add two dependencies.
+"""
 
 US_STATES: dict[str, str] = {
     "AL": "Alabama",

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from clinics.geocoding import reset_online_geocoder
 from clinics.models import Clinic, OpeningHours, Service, unique_slug
 from clinics.search import details
 from clinics.search.nearest import directory
@@ -21,10 +20,8 @@ def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     details.cache.clear()
     directory.forget()
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": ""}
-    reset_online_geocoder()
     FakeGeocoder.reset()
     yield
-    reset_online_geocoder()
     cache.clear()
 
 
@@ -32,7 +29,6 @@ def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
 def fake_geocoder(settings: Any) -> type[FakeGeocoder]:
     """Street addresses go to FakeGeocoder, with no rate-limit delay."""
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "tests.fakes.FakeGeocoder", "MIN_DELAY_SECONDS": 0}
-    reset_online_geocoder()
     return FakeGeocoder
 
 

@@ -1,19 +1,12 @@
 """Geocoding: offline ZIPs and cities, the online geopy path behind a cache, and failures as values."""
 
 import pytest
+import zipcodes
 from geopy import exc as geopy_exc
-from geopy.location import Location
 
-from clinics.geocoding import (
-    FailureCode,
-    GeocodeFailure,
-    OfflineUSGeocoder,
-    Place,
-    Precision,
-    geocode,
-    split_city_state,
-)
-from clinics.states import US_STATES
+from clinics.geocoding import FailureCode, GeocodeFailure, Place, Precision, geocode
+from clinics.geocoding.online import query_options, rate_limited_geocode
+from clinics.geocoding.parsing import split_city_state
 
 
 def place(text: str) -> Place:
@@ -84,18 +77,24 @@ def test_city_centre_lies_among_its_zip_codes():
     davenport = place("Davenport, IA")
     assert 41.50 < davenport.latitude < 41.62
     assert -90.68 < davenport.longitude < -90.50
+    zips = [z for z in zipcodes.list_all() if z["state"] == "IA" and z["city"] == "Davenport"]
+    assert len(zips) > 3
+    assert min(float(z["lat"]) for z in zips) <= davenport.latitude <= max(float(z["lat"]) for z in zips)
+    assert min(float(z["long"]) for z in zips) <= davenport.longitude <= max(float(z["long"]) for z in zips)
 
 
 def test_a_city_without_state_is_taken_from_our_home_states_and_said_so():
     davenport = place("Davenport")
     assert davenport.label == "Davenport, IA"
-    assert "Add the state if you meant another Davenport" in davenport.note
+    assert davenport.precision == Precision.CITY
+    assert davenport.note == "Showing clinics near Davenport, IA. Add the state if you meant another Davenport."
 
 
 def test_a_city_in_many_states_but_none_of_ours_asks_for_the_state():
     result = failure("Arlington")
     assert result.code == FailureCode.NOT_FOUND
     assert "more than one Arlington" in result.message
+    assert "Add the state, like “Arlington, " in result.message
 
 
 def test_timezone_comes_from_the_zip():
@@ -135,7 +134,10 @@ def test_garbage_never_raises():
     alphabet = "abc XYZ 0123456789,.-#/\\'\"<>&;\t\n\u00e9\u4e2d\U0001f600"
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 220)))
-        assert isinstance(geocode(text), Place | GeocodeFailure)
+        result = geocode(text)
+        assert isinstance(result, Place | GeocodeFailure)
+        # Whatever was typed, the visitor is shown a place or told in words what went wrong.
+        assert result.label if isinstance(result, Place) else result.message
 
 
 def test_without_a_street_geocoder_the_zip_in_an_address_is_used_and_said():
@@ -147,21 +149,33 @@ def test_without_a_street_geocoder_the_zip_in_an_address_is_used_and_said():
 def test_without_a_street_geocoder_the_city_in_an_address_is_used_and_said():
     result = place("850 43rd Ave, Moline IL")
     assert result.label == "Moline, IL"
-    assert "showing clinics near Moline, IL" in result.note
+    assert result.precision == Precision.CITY
+    assert result.note == "We can't look up street addresses right now, so we're showing clinics near Moline, IL."
 
 
-def test_offline_geocoder_is_a_geopy_geocoder():
-    location = OfflineUSGeocoder().geocode("61265")
-    assert isinstance(location, Location)
-    assert location.address == "Moline, IL 61265"
-    assert location.raw["precision"] == "zip"
-    assert location.raw["timezone"] == "America/Chicago"
-    assert OfflineUSGeocoder().geocode("nowhere at all") is None
+# Written out here, not read from clinics.states, so that a wrong or missing entry there shows.
+STATES = [
+    ("Alabama", "AL"), ("Alaska", "AK"), ("Arizona", "AZ"), ("Arkansas", "AR"), ("California", "CA"),
+    ("Colorado", "CO"), ("Connecticut", "CT"), ("Delaware", "DE"), ("District of Columbia", "DC"),
+    ("Florida", "FL"), ("Georgia", "GA"), ("Hawaii", "HI"), ("Idaho", "ID"), ("Illinois", "IL"),
+    ("Indiana", "IN"), ("Iowa", "IA"), ("Kansas", "KS"), ("Kentucky", "KY"), ("Louisiana", "LA"),
+    ("Maine", "ME"), ("Maryland", "MD"), ("Massachusetts", "MA"), ("Michigan", "MI"), ("Minnesota", "MN"),
+    ("Mississippi", "MS"), ("Missouri", "MO"), ("Montana", "MT"), ("Nebraska", "NE"), ("Nevada", "NV"),
+    ("New Hampshire", "NH"), ("New Jersey", "NJ"), ("New Mexico", "NM"), ("New York", "NY"),
+    ("North Carolina", "NC"), ("North Dakota", "ND"), ("Ohio", "OH"), ("Oklahoma", "OK"), ("Oregon", "OR"),
+    ("Pennsylvania", "PA"), ("Rhode Island", "RI"), ("South Carolina", "SC"), ("South Dakota", "SD"),
+    ("Tennessee", "TN"), ("Texas", "TX"), ("Utah", "UT"), ("Vermont", "VT"), ("Virginia", "VA"),
+    ("Washington", "WA"), ("West Virginia", "WV"), ("Wisconsin", "WI"), ("Wyoming", "WY"),
+    ("American Samoa", "AS"), ("Guam", "GU"), ("Northern Mariana Islands", "MP"), ("Puerto Rico", "PR"),
+    ("U.S. Virgin Islands", "VI"), ("Virgin Islands", "VI"),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize("state", sorted(US_STATES.values()))
-def test_every_state_name_is_understood(state):
-    assert split_city_state(f"Springfield, {state}") is not None
+@pytest.mark.parametrize(("name", "code"), STATES)
+def test_every_state_name_is_understood(name, code):
+    assert split_city_state(f"Springfield, {name}") == ("Springfield", code)
+    assert split_city_state(f"springfield {name.lower()}") == ("springfield", code)
+    assert split_city_state(f"Sioux Falls {code}") == ("Sioux Falls", code)
 
 
 # --- The online path, with a fake geopy geocoder injected through settings -----------------
@@ -185,19 +199,21 @@ def test_one_address_is_asked_for_once(fake_geocoder):
     fake_geocoder.answers[ADDRESS] = ANSWER
     first = place(ADDRESS)
     second = place("  850 43RD AVE,   moline il ")
-    assert first.latitude == second.latitude
+    assert second == first
     assert fake_geocoder.calls == [ADDRESS]
 
 
 def test_not_found_is_cached_too(fake_geocoder):
     assert failure("1 Nowhere Road, Moline IL").code == FailureCode.NOT_FOUND
-    assert failure("1 Nowhere Road, Moline IL").code == FailureCode.NOT_FOUND
+    again = failure("1 Nowhere Road, Moline IL")
+    assert again.code == FailureCode.NOT_FOUND
+    assert "couldn't find “1 Nowhere Road, Moline IL”" in again.message
     assert fake_geocoder.calls == ["1 Nowhere Road, Moline IL"]
 
 
 def test_zip_and_city_searches_never_call_the_online_geocoder(fake_geocoder):
-    place("61265")
-    place("Moline, IL")
+    assert place("61265").label == "Moline, IL 61265"
+    assert place("Moline, IL").label == "Moline, IL"
     assert fake_geocoder.calls == []
 
 
@@ -237,19 +253,27 @@ def test_when_the_geocoder_is_down_the_zip_in_the_address_is_used(fake_geocoder)
 
 
 def test_geocoder_is_built_from_a_geopy_service_name(settings):
-    from clinics.geocoding import _online_geocode_callable
+    from geopy.geocoders import Nominatim
 
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "nominatim"}
-    limiter = _online_geocode_callable()
-    from geopy.geocoders import Nominatim
+    limiter = rate_limited_geocode()
 
     assert isinstance(limiter.func.__self__, Nominatim)
     assert limiter.func.__self__.timeout == 3.0
 
 
-def test_only_nominatim_gets_the_us_restriction_by_default():
-    from clinics.geocoding import query_options
+def test_changing_the_geocoder_setting_builds_the_new_service(settings):
+    from geopy.geocoders import ArcGIS, Nominatim
 
+    settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "nominatim"}
+    assert isinstance(rate_limited_geocode().func.__self__, Nominatim)
+    settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "arcgis", "TIMEOUT": 7.0}
+    arcgis = rate_limited_geocode().func.__self__
+    assert isinstance(arcgis, ArcGIS)
+    assert arcgis.timeout == 7.0
+
+
+def test_only_nominatim_gets_the_us_restriction_by_default():
     assert query_options({"SERVICE": "nominatim", "QUERY_OPTIONS": {}}) == {"country_codes": "us"}
     assert query_options({"SERVICE": "arcgis", "QUERY_OPTIONS": {}}) == {}
     assert query_options({"SERVICE": "arcgis", "QUERY_OPTIONS": {"out_fields": "*"}}) == {"out_fields": "*"}

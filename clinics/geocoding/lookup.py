@@ -1,0 +1,139 @@
+"""The one entry point, ``geocode()``: what a visitor typed -> a Place, or a GeocodeFailure that says why not.
+
+Order: reject what cannot be a place; a ZIP or "City, ST" from the offline index; a city alone
+(the larger one in our home states); then a street address from the online geocoder, falling
+back to the ZIP or city inside the address when there is none or it fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from django.conf import settings
+
+from clinics.geocoding.offline import city_sizes, lookup_city, lookup_zip
+from clinics.geocoding.online import geocode_online, online_geocoder_configured
+from clinics.geocoding.parsing import ZIP_IN_TEXT_RE, ZIP_QUERY_RE, normalize_query, split_city_state
+from clinics.geocoding.results import FailureCode, GeocodeFailure, GeocodeResult, Place
+from clinics.states import US_STATES
+
+MAX_QUERY_LENGTH = 200
+
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def validate_query(text: str | None) -> GeocodeFailure | None:
+    if text is None or not text.strip():
+        return GeocodeFailure(FailureCode.EMPTY, "Enter a ZIP code, a city and state, or an address.")
+    if len(text) > MAX_QUERY_LENGTH:
+        return GeocodeFailure(
+            FailureCode.TOO_LONG, f"That is too long to be an address; use at most {MAX_QUERY_LENGTH} characters."
+        )
+    if CONTROL_RE.search(text) or not re.search(r"[0-9A-Za-z]", text):
+        return GeocodeFailure(
+            FailureCode.INVALID, "That doesn't look like a place. Enter a ZIP code, a city and state, or an address."
+        )
+    return None
+
+
+def geocode(text: str | None) -> GeocodeResult:
+    """Turn what a visitor typed into a Place, or a GeocodeFailure that says why not."""
+    invalid = validate_query(text)
+    if invalid:
+        return invalid
+    assert text is not None
+    query = normalize_query(text)
+
+    zip_match = ZIP_QUERY_RE.match(query)
+    if zip_match:
+        place = lookup_zip(zip_match[1])
+        if place:
+            return place
+        return GeocodeFailure(
+            FailureCode.NOT_FOUND, f"{zip_match[1]} isn't a US ZIP code we know. Check the number and try again."
+        )
+
+    city_state = split_city_state(query)
+    if city_state and not re.search(r"\d", city_state[0]):
+        place = lookup_city(*city_state)
+        if place:
+            return place
+        city, state = city_state
+        return GeocodeFailure(
+            FailureCode.NOT_FOUND,
+            f"We couldn't find a city called “{city.title()}” in {US_STATES[state]}. "
+            "Check the spelling, or try a ZIP code.",
+        )
+
+    if not re.search(r"\d", query):
+        bare = _lookup_bare_city(query)
+        if bare:
+            return bare
+
+    if online_geocoder_configured():
+        result = geocode_online(text)
+        if isinstance(result, Place) or not result.is_service_failure:
+            return result
+        return _fallback_from_address(query) or result
+
+    return _fallback_from_address(query) or _address_unsupported(query)
+
+
+def _lookup_bare_city(query: str) -> Place | GeocodeFailure | None:
+    """A city typed without its state: the only one of that name, else the largest in our home states."""
+    sizes = city_sizes(query)
+    if not sizes:
+        return None
+    states = list(sizes)
+    if len(states) == 1:
+        return lookup_city(query, states[0])
+    home = sorted((state for state in states if state in settings.HOME_STATES), key=sizes.__getitem__, reverse=True)
+    if home and (len(home) == 1 or sizes[home[0]] > sizes[home[1]]):
+        place = lookup_city(query, home[0])
+        if place:
+            city = place.label.split(",")[0]
+            return _with_note(place, f"Showing clinics near {place.label}. Add the state if you meant another {city}.")
+    first = lookup_city(query, states[0])
+    city = first.label.split(",")[0] if first else query.title()
+    return GeocodeFailure(
+        FailureCode.NOT_FOUND,
+        f"There is more than one {city}. Add the state, like “{city}, {(home or states)[0]}”.",
+    )
+
+
+def _fallback_from_address(query: str) -> Place | None:
+    """Without a street-address geocoder, use the ZIP or city inside an address, and say so."""
+    zip_match = ZIP_IN_TEXT_RE.search(query)
+    if zip_match:
+        place = lookup_zip(zip_match[1])
+        if place:
+            return _with_note(
+                place, f"We can't look up street addresses right now, so we're showing clinics near {zip_match[1]}."
+            )
+    if "," in query:
+        tail = query.split(",", 1)[1]
+        parts = split_city_state(tail)
+        if parts:
+            place = lookup_city(*parts)
+            if place:
+                return _with_note(
+                    place, f"We can't look up street addresses right now, so we're showing clinics near {place.label}."
+                )
+    return None
+
+
+def _with_note(place: Place, note: str) -> Place:
+    return dataclasses.replace(place, note=note)
+
+
+def _address_unsupported(query: str) -> GeocodeFailure:
+    if re.search(r"[a-z]", query) and not re.search(r"\d", query):
+        return GeocodeFailure(
+            FailureCode.NOT_FOUND,
+            "We couldn't find that place. Add the state (for example “Moline, IL”) or enter a ZIP code.",
+        )
+    return GeocodeFailure(
+        FailureCode.ADDRESS_UNSUPPORTED,
+        "We can't look up street addresses yet. Enter a ZIP code or a city and state, like “61265” or “Moline, IL”.",
+    )
