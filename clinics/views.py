@@ -173,24 +173,25 @@ def find(request: HttpRequest) -> HttpResponse:
     status = 200
     parsed = parse_search(request.GET) if attempted else None
     params = parsed if isinstance(parsed, SearchParams) else None
+    errors = parsed if isinstance(parsed, dict) else None
     if not attempted:
         context["prompt"] = True
-    elif params is None:
+    elif errors:
         status = 400
-        assert isinstance(parsed, dict)
         context["form_errors"] = [
-            (name, name in LINKED_FIELDS, message) for name, messages in parsed.items() for message in messages
+            (name, name in LINKED_FIELDS, message) for name, messages in errors.items() for message in messages
         ]
     elif not search_allowed(request):
         status = 429
         context["rate_limited"] = True
     else:
+        assert params is not None
         found = search_nearby(params)
         if isinstance(found, GeocodeFailure):
             context["failure"] = found
         else:
             context.update(_results_context(request, found, params.limit, params.radius_miles))
-    context.update(search_form_context(request.GET, params, parsed if isinstance(parsed, dict) else None))
+    context.update(search_form_context(request.GET, params, errors))
     return render(request, "clinics/find.html", context, status=status)
 
 

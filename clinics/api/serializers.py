@@ -102,6 +102,9 @@ _COMPUTED: dict[str, Callable[[Clinic], Any]] = {
 }
 
 
+_STORED = [name for name in API_CLINIC_FIELDS if name != "url"]
+
+
 def clinic_json(clinic: Clinic, request: Any) -> dict[str, Any]:
     """ClinicSerializer's output, built directly for the nearest search's answers.
 
