@@ -33,7 +33,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"
 check_deployment_safety(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
 
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address for absolute links (sitemap, canonical links, JSON-LD); empty: the address each request came to.
+SITE_URL = envstr("SITE_URL").rstrip("/")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
