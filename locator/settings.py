@@ -1,6 +1,7 @@
 """Settings for the Rock Valley clinic locator.
 
-Every value comes from the environment (see ``.env.example``). With no environment at all
+Every value comes from the environment (see ``.env.example``), or from a ``.env`` file in the
+project root (ENV_FILE names another) for what the environment leaves unset. With no environment at all
 the project runs for development on SQLite and a local-memory cache; with DEBUG off it
 refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 """
@@ -23,9 +24,11 @@ from locator.env import (
     envloglevel,
     envrate,
     envstr,
+    read_env_file,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+ENV_FILE = read_env_file(BASE_DIR / ".env")
 
 DEBUG = envbool("DEBUG", True)
 SECRET_KEY = envstr("SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
