@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# make run PORT=8001
+PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/locator
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 # The tests read no .env file: each pass is exactly what the README says it is.
@@ -32,11 +34,11 @@ services:
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || $(SUDO) redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 	@pg_isready -h 127.0.0.1 -q || { echo "PostgreSQL is not answering on 127.0.0.1:5432 (user postgres, trust auth); use make test-sqlite for one pass without it."; exit 1; }
 
-# Install everything, load the demo data and serve on http://127.0.0.1:8000
+# Install everything, load the demo data and serve on http://127.0.0.1:$(PORT) (8000 unless PORT=...)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data --demo-admin
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Install what the tests need and run the whole suite on SQLite, then on PostgreSQL + Redis.
 test: install-dev browser services
