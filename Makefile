@@ -4,8 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# make run PORT=8001
+PORT ?= 8000
+# The second test pass: make test PG_URL=postgres://postgres@127.0.0.1:5432/mine REDIS_TEST_URL=redis://127.0.0.1:6379/11
 PG_URL ?= postgres://postgres@127.0.0.1:5432/locator
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+# The tests read no .env file: each pass is exactly what the README says it is.
+TEST_ENV = ENV_FILE=/dev/null
+PYTEST_SQLITE = $(TEST_ENV) $(PY) -m pytest
+PYTEST_POSTGRES = $(TEST_ENV) DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
 
 .PHONY: run install install-dev browser services test test-sqlite test-postgres lint format bench clean
 
@@ -24,29 +31,35 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --silent --no-audit --no-fund
 
-# PostgreSQL and Redis on 127.0.0.1 for the second test pass: started if installed and not running.
+# PostgreSQL and Redis on 127.0.0.1 for the second test pass: installed with apt if missing, started if
+# stopped, the postgres role let in over 127.0.0.1 without a password; what already answers is left alone.
 services:
-	@pg_isready -h 127.0.0.1 -q 2>/dev/null || $(SUDO) pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start
-	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || $(SUDO) redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
-	@pg_isready -h 127.0.0.1 -q || { echo "PostgreSQL is not answering on 127.0.0.1:5432 (user postgres, trust auth); use make test-sqlite for one pass without it."; exit 1; }
+	@bash scripts/test-services.sh
 
-# Install everything, load the demo data and serve on http://127.0.0.1:8000
+# Install everything, load the demo data and serve on http://127.0.0.1:$(PORT) (8000 unless PORT=...)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data --demo-admin
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Install what the tests need and run the whole suite on SQLite, then on PostgreSQL + Redis.
-test: install-dev browser services
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
-	$(MAKE) --no-print-directory test-postgres
+# Install what the tests need and run the whole suite on SQLite, then on PostgreSQL + Redis. The SQLite
+# pass comes first, so its results show before PostgreSQL and Redis are installed or started.
+test: install-dev browser
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	@echo "make test: pass 1 of 2, on SQLite with the local-memory cache."
+	$(PYTEST_SQLITE)
+	@echo "make test: PostgreSQL and Redis for pass 2."
+	@bash scripts/test-services.sh
+	@echo "make test: pass 2 of 2, on PostgreSQL ($(PG_URL)) with Redis ($(REDIS_TEST_URL))."
+	$(PYTEST_POSTGRES)
 
+# One pass, on SQLite: no PostgreSQL or Redis needed.
 test-sqlite: install-dev browser
-	$(PY) -m pytest
+	$(PYTEST_SQLITE)
 
-test-postgres:
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
+# The second pass alone.
+test-postgres: install-dev browser services
+	$(PYTEST_POSTGRES)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

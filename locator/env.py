@@ -9,9 +9,29 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
+
+
+def read_env_file(default: Path) -> Path | None:
+    """Put the KEY=value lines of an env file into the environment; variables already set win.
+
+    The file is the one ENV_FILE names, else ``default`` (the project's ``.env``) when it exists.
+    Values are taken literally (no ``${VAR}`` expansion). ENV_FILE naming a missing file is an
+    error; ENV_FILE=/dev/null reads nothing. Returns the file read, or None.
+    """
+    named = os.environ.get("ENV_FILE", "").strip()
+    path = Path(named) if named else default
+    if not path.exists():
+        if named:
+            raise ImproperlyConfigured(f"ENV_FILE names {named!r}, which does not exist")
+        return None
+    load_dotenv(path, override=False, interpolate=False)
+    return path
+
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}

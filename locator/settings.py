@@ -1,6 +1,7 @@
 """Settings for the Rock Valley clinic locator.
 
-Every value comes from the environment (see ``.env.example``). With no environment at all
+Every value comes from the environment (see ``.env.example``), or from a ``.env`` file in the
+project root (ENV_FILE names another) for what the environment leaves unset. With no environment at all
 the project runs for development on SQLite and a local-memory cache; with DEBUG off it
 refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 """
@@ -23,9 +24,11 @@ from locator.env import (
     envloglevel,
     envrate,
     envstr,
+    read_env_file,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+ENV_FILE = read_env_file(BASE_DIR / ".env")
 
 DEBUG = envbool("DEBUG", True)
 SECRET_KEY = envstr("SECRET_KEY") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
@@ -33,7 +36,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"
 check_deployment_safety(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWED_HOSTS)
 
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address for absolute links (sitemap, canonical links, JSON-LD); empty: the address each request came to.
+SITE_URL = envstr("SITE_URL").rstrip("/")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
