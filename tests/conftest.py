@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import time
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 
 from clinics.geocoding import reset_online_geocoder
-from clinics.models import Clinic, OpeningHours, Service
 from clinics.search_sql import clear_details_cache
 from tests.fakes import FakeGeocoder
 
@@ -39,34 +37,3 @@ def demo_data(db: None) -> None:
     from clinics.demo_data import load_demo_data
 
     load_demo_data()
-
-
-WEEKDAY_HOURS = [(day, time(8), time(17)) for day in range(5)]
-
-
-def make_clinic(
-    name: str,
-    latitude: float | None,
-    longitude: float | None,
-    *,
-    services: tuple[str, ...] = ("physical-therapy",),
-    hours: list[tuple[int, time, time]] | None = None,
-    **fields: Any,
-) -> Clinic:
-    """A clinic saved straight to the database (no geocoding), with services and hours."""
-    defaults: dict[str, Any] = {
-        "city": "Moline",
-        "state": "IL",
-        "zip_code": "61265",
-        "timezone": "America/Chicago",
-        "schedule_url": "https://schedule.example.com/x",
-        "location_source": "manual" if latitude is not None else "",
-    }
-    defaults.update(fields)
-    clinic = Clinic.objects.create(name=name, latitude=latitude, longitude=longitude, **defaults)
-    for slug in services:
-        service, _ = Service.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").title()})
-        clinic.services.add(service)
-    for weekday, opens, closes in WEEKDAY_HOURS if hours is None else hours:
-        OpeningHours.objects.create(clinic=clinic, weekday=weekday, opens=opens, closes=closes)
-    return clinic

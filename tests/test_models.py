@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from clinics.models import Clinic, OpeningHours
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,32 +86,32 @@ def test_unknown_timezone_is_refused():
 
 
 def test_slug_is_made_unique_from_the_name():
-    first = make_clinic("Davenport – Northwest", 41.6, -90.6, slug="")
-    second = make_clinic("Davenport – Northwest", 41.6, -90.6, slug="")
+    first = ClinicFactory(name="Davenport – Northwest", latitude=41.6, longitude=-90.6, slug="")
+    second = ClinicFactory(name="Davenport – Northwest", latitude=41.6, longitude=-90.6, slug="")
     assert first.slug == "davenport-northwest"
     assert second.slug == "davenport-northwest-2"
 
 
 def test_inactive_clinics_are_not_visible():
-    make_clinic("Open", 41.5, -90.5)
-    make_clinic("Retired", 41.5, -90.5, is_active=False)
+    ClinicFactory(name="Open", latitude=41.5, longitude=-90.5)
+    ClinicFactory(name="Retired", latitude=41.5, longitude=-90.5, is_active=False)
     assert [c.name for c in Clinic.objects.active()] == ["Open"]
 
 
 def test_closing_before_opening_gets_clear_message():
-    clinic = make_clinic("A", 41.5, -90.5, hours=[])
+    clinic = ClinicFactory(name="A", latitude=41.5, longitude=-90.5, hours=[])
     hours = OpeningHours(clinic=clinic, weekday=0, opens=time(17), closes=time(8))
     assert errors_of(hours) == {"closes": ["Closing time must be after opening time."]}
 
 
 def test_overlapping_hours_on_a_day_get_clear_message():
-    clinic = make_clinic("A", 41.5, -90.5, hours=[(0, time(8), time(12))])
+    clinic = ClinicFactory(name="A", latitude=41.5, longitude=-90.5, hours=[(0, time(8), time(12))])
     overlapping = OpeningHours(clinic=clinic, weekday=0, opens=time(11), closes=time(15))
     assert errors_of(overlapping) == {"__all__": ["These hours overlap 08:00–12:00 on the same day."]}
 
 
 def test_split_day_and_other_days_do_not_overlap():
-    clinic = make_clinic("A", 41.5, -90.5, hours=[(0, time(8), time(12))])
+    clinic = ClinicFactory(name="A", latitude=41.5, longitude=-90.5, hours=[(0, time(8), time(12))])
     OpeningHours(clinic=clinic, weekday=0, opens=time(12), closes=time(17)).full_clean()
     OpeningHours(clinic=clinic, weekday=1, opens=time(9), closes=time(11)).full_clean()
 
@@ -124,7 +124,7 @@ def test_directions_link_uses_the_street_address():
 
 def test_a_slug_that_would_hide_behind_an_api_path_is_refused():
     assert errors_of(valid_clinic(slug="nearest")) == {"slug": ["“nearest” is reserved; choose another slug."]}
-    assert make_clinic("Nearest", 41.5, -90.5, slug="").slug == "nearest-clinic"
+    assert ClinicFactory(name="Nearest", latitude=41.5, longitude=-90.5, slug="").slug == "nearest-clinic"
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://schedule.example.com/x", "schedule"])
@@ -137,7 +137,7 @@ def test_the_database_itself_refuses_impossible_hours(weekday, opens, closes):
     """A bulk load or raw edit skips the form's checks; the table still refuses what no day can hold."""
     from django.db import IntegrityError, transaction
 
-    clinic = make_clinic("Moline", 41.5, -90.5, hours=[])
+    clinic = ClinicFactory(name="Moline", latitude=41.5, longitude=-90.5, hours=[])
     with pytest.raises(IntegrityError), transaction.atomic():
         OpeningHours.objects.bulk_create([OpeningHours(clinic=clinic, weekday=weekday, opens=opens, closes=closes)])
     assert not clinic.hours.exists()

@@ -15,7 +15,7 @@ from geopy import exc as geopy_exc
 from clinics import views
 from clinics.models import Clinic
 from clinics.nearby import SearchParams, find_near
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,10 +91,10 @@ def test_zip_search_lists_clinics_nearest_first_with_call_and_schedule_links(cli
 
 
 def test_results_show_hours_services_notice_and_directions(client):
-    make_clinic(
-        "Moline Test",
-        41.49,
-        -90.50,
+    ClinicFactory(
+        name="Moline Test",
+        latitude=41.49,
+        longitude=-90.50,
         services=("physical-therapy", "dry-needling"),
         hours=[(0, time(7), time(19))],
         notice="Parking lot closed Fridays",
@@ -198,9 +198,9 @@ def test_no_clinic_in_the_radius_shows_the_nearest_and_says_how_far(client, demo
 
 
 def test_filters_that_match_nothing_say_so(client):
-    make_clinic("Only PT", 41.49, -90.50, services=("physical-therapy",))
-    make_clinic("Elsewhere", 45.0, -100.0, services=("aquatic-therapy",))
-    make_clinic("Hands", 45.1, -100.1, services=("hand-therapy",))
+    ClinicFactory(name="Only PT", latitude=41.49, longitude=-90.50, services=("physical-therapy",))
+    ClinicFactory(name="Elsewhere", latitude=45.0, longitude=-100.0, services=("aquatic-therapy",))
+    ClinicFactory(name="Hands", latitude=45.1, longitude=-100.1, services=("hand-therapy",))
     page = html(client.get("/find/?q=61265&service=aquatic-therapy&service=hand-therapy"))
     assert "No clinic matches those filters yet." in page
     # Both services are kept for the next search: the select shows one, the other rides along hidden.
@@ -222,7 +222,9 @@ def test_a_full_page_offers_more_results(client, demo_data):
 
 
 def test_inactive_clinics_never_appear(client, demo_data):
-    hidden = make_clinic("Closed For Good", 41.4906, -90.498, is_active=False, internal_notes="staff only secret")
+    hidden = ClinicFactory(
+        name="Closed For Good", latitude=41.4906, longitude=-90.498, is_active=False, internal_notes="staff only secret"
+    )
     for url in ("/find/?q=61265", "/clinics/", "/sitemap.xml", "/"):
         page = html(client.get(url))
         assert hidden.slug not in page and "Closed For Good" not in page, url
@@ -230,7 +232,7 @@ def test_inactive_clinics_never_appear(client, demo_data):
 
 
 def test_script_named_clinic_is_escaped_everywhere(client):
-    clinic = make_clinic(XSS_NAME, 41.49, -90.50, notice="<script>alert(2)</script>")
+    clinic = ClinicFactory(name=XSS_NAME, latitude=41.49, longitude=-90.50, notice="<script>alert(2)</script>")
     escaped = "&lt;img src=x onerror=alert(1)&gt;"
     for url in ("/find/?q=61265", "/clinics/", clinic.get_absolute_url()):
         page = html(client.get(url))
@@ -268,10 +270,10 @@ def test_clinic_page_has_contact_hours_services_and_buttons(client, demo_data):
 
 def test_clinic_page_json_ld_describes_the_clinic(client, settings, demo_data):
     settings.SITE_URL = "https://clinics.example.org"
-    clinic = make_clinic(
-        "Exact Place",
-        41.5,
-        -90.5,
+    clinic = ClinicFactory(
+        name="Exact Place",
+        latitude=41.5,
+        longitude=-90.5,
         street="1 Main St",
         address_line2="Suite 2",
         phone="309-555-0199",
@@ -316,7 +318,7 @@ def test_json_ld_leaves_out_an_approximate_position(client, demo_data):
 
 
 def test_clinic_without_hours_says_so_instead_of_closed_all_week(client):
-    clinic = make_clinic("No Hours", 41.5, -90.5, hours=[])
+    clinic = ClinicFactory(name="No Hours", latitude=41.5, longitude=-90.5, hours=[])
     page = html(client.get(clinic.get_absolute_url()))
     assert "Hours aren't listed for this clinic yet." in unescape(page)
     assert "Closed now" not in page
@@ -351,7 +353,7 @@ def test_server_error_page_needs_no_database():
 
 def test_sitemap_lists_home_clinic_list_and_every_active_clinic(client, settings, demo_data):
     settings.SITE_URL = "https://clinics.example.org"
-    make_clinic("Hidden", 41.5, -90.5, is_active=False)
+    ClinicFactory(name="Hidden", latitude=41.5, longitude=-90.5, is_active=False)
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     locations = re.findall(r"<loc>([^<]+)</loc>", html(response))
@@ -412,8 +414,12 @@ def test_map_options_come_from_settings(client, demo_data, settings):
 
 
 def test_links_other_than_http_never_become_links(client):
-    clinic = make_clinic(
-        "Odd Links", 41.49, -90.50, schedule_url="javascript:alert(1)", website_url="javascript:alert(2)"
+    clinic = ClinicFactory(
+        name="Odd Links",
+        latitude=41.49,
+        longitude=-90.50,
+        schedule_url="javascript:alert(1)",
+        website_url="javascript:alert(2)",
     )
     for url in ("/find/?q=61265", "/clinics/", clinic.get_absolute_url()):
         page = html(client.get(url))

@@ -10,7 +10,7 @@ import time_machine
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Visitor, axe_violations
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -175,7 +175,9 @@ def test_results_work_with_javascript_off(visitor: Visitor):
 
 
 def test_a_script_named_clinic_is_text_everywhere_and_runs_nothing(visitor: Visitor, site: str):
-    clinic = make_clinic(XSS_NAME, 41.4906, -90.4980, notice="<b>bold</b><script>alert(2)</script>")
+    clinic = ClinicFactory(
+        name=XSS_NAME, latitude=41.4906, longitude=-90.4980, notice="<b>bold</b><script>alert(2)</script>"
+    )
     page = visitor.page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
