@@ -44,6 +44,12 @@ def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Staff users are made in many tests; a slow hasher only slows them (Django's own advice for test settings)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def fake_geocoder(settings: Any) -> type[FakeGeocoder]:
     """Street addresses go to FakeGeocoder, with no rate-limit delay."""
