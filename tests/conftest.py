@@ -1,16 +1,32 @@
+"""Fixtures for every test.
+
+The demo directory (clinics.demo_data) is loaded into the test database once per run, when the database is
+created, and each test rolls back its own changes. A database test sees it only when it asks for ``demo_data``;
+every other database test starts with no clinics and no services, and builds what it needs with tests/factories.py.
+Transactional tests (``transaction=True``, ``live_server``) empty the database when they end; the next database
+test puts the demo directory back before it starts, whatever order the tests run in.
+"""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import time
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Model
+from django.test import override_settings
+from pytest_django import DjangoDbBlocker
 
-from clinics.models import Clinic, OpeningHours, Service, unique_slug
+from clinics.models import Clinic, OpeningHours, Service
 from clinics.search import details
-from clinics.search.nearest import directory
+from clinics.search.nearest import directory as directory_size
 from tests.fakes import FakeGeocoder
+
+DATABASE_FIXTURES = ("db", "transactional_db")
 
 
 @pytest.fixture(autouse=True)
@@ -18,11 +34,17 @@ def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     """Each test starts with an empty cache (geocoder answers, throttles) and no online geocoder."""
     cache.clear()
     details.cache.clear()
-    directory.forget()
+    directory_size.forget()
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": ""}
     FakeGeocoder.reset()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Staff users are made in many tests; a slow hasher only slows them (Django's own advice for test settings)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -32,40 +54,84 @@ def fake_geocoder(settings: Any) -> type[FakeGeocoder]:
     return FakeGeocoder
 
 
+# --- The demo directory, loaded once ----------------------------------------------------------------
+
+
+DIRECTORY_MODELS = (Service, Clinic, Clinic.services.through, OpeningHours)  # in the order they can be inserted
+
+
+def empty_directory() -> None:
+    """Delete every clinic, service and opening hours row (without signals: nothing is cached at this point)."""
+    with connection.cursor() as cursor:
+        for model in reversed(DIRECTORY_MODELS):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+class DemoDirectory:
+    """The demo clinics and services in the test database: loaded once, put back after a transactional test."""
+
+    def __init__(self, blocker: DjangoDbBlocker) -> None:
+        self.blocker = blocker
+        self.rows: list[tuple[type[Model], list[Model]]] = []
+
+    def load(self) -> None:
+        """Load the demo data the way the load_demo_data command does, and keep a copy of the rows it wrote."""
+        from clinics.demo_data import load_demo_data
+
+        with self.blocker.unblock(), override_settings(GEOCODER={**django_settings.GEOCODER, "SERVICE": ""}):
+            empty_directory()
+            load_demo_data()
+            self.rows = [(model, list(model.objects.all())) for model in DIRECTORY_MODELS]
+
+    def restore(self) -> None:
+        """Put the rows back if a transactional test emptied the database (it flushes every table when it ends)."""
+        clinics = next(len(rows) for model, rows in self.rows if model is Clinic)
+        with self.blocker.unblock():
+            if Clinic.objects.count() == clinics:
+                return
+            with transaction.atomic():
+                empty_directory()
+                for model, rows in self.rows:
+                    model.objects.bulk_create(rows)
+                # The rows keep their ids: a database server's id sequences must still run past them.
+                with connection.cursor() as cursor:
+                    for sql in connection.ops.sequence_reset_sql(no_style(), list(DIRECTORY_MODELS)):
+                        cursor.execute(sql)
+
+
+DEMO_DIRECTORY = pytest.StashKey[DemoDirectory]()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker, request: pytest.FixtureRequest) -> None:
+    """The test database, with the demo directory loaded into it once."""
+    directory = DemoDirectory(django_db_blocker)
+    directory.load()
+    request.config.stash[DEMO_DIRECTORY] = directory
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    # Before any of the test's fixtures: a transactional test that ran earlier emptied the database.
+    directory = item.config.stash.get(DEMO_DIRECTORY, None)
+    if directory is not None:
+        directory.restore()
+    return (yield)
+
+
 @pytest.fixture
 def demo_data(db: None) -> None:
-    from clinics.demo_data import load_demo_data
-
-    load_demo_data()
+    """The demo clinics and services (Rock Valley's 13 clinics), as clinics.demo_data loads them."""
 
 
-WEEKDAY_HOURS = [(day, time(8), time(17)) for day in range(5)]
-
-
-def make_clinic(
-    name: str,
-    latitude: float | None,
-    longitude: float | None,
-    *,
-    services: tuple[str, ...] = ("physical-therapy",),
-    hours: list[tuple[int, time, time]] | None = None,
-    **fields: Any,
-) -> Clinic:
-    """A clinic saved straight to the database (no geocoding), with services and hours."""
-    defaults: dict[str, Any] = {
-        "city": "Moline",
-        "state": "IL",
-        "zip_code": "61265",
-        "timezone": "America/Chicago",
-        "schedule_url": "https://schedule.example.com/x",
-        "location_source": "manual" if latitude is not None else "",
-    }
-    defaults.update(fields)
-    defaults.setdefault("slug", unique_slug(name))
-    clinic = Clinic.objects.create(name=name, latitude=latitude, longitude=longitude, **defaults)
-    for slug in services:
-        service, _ = Service.objects.get_or_create(slug=slug, defaults={"name": slug.replace("-", " ").title()})
-        clinic.services.add(service)
-    for weekday, opens, closes in WEEKDAY_HOURS if hours is None else hours:
-        OpeningHours.objects.create(clinic=clinic, weekday=weekday, opens=opens, closes=closes)
-    return clinic
+@pytest.fixture(autouse=True)
+def _empty_directory_unless_demo_data(request: pytest.FixtureRequest) -> None:
+    """A database test that does not ask for the demo data starts with no clinics and no services."""
+    if "demo_data" in request.fixturenames:
+        return
+    wanted = [name for name in DATABASE_FIXTURES if name in request.fixturenames]
+    if not wanted and request.node.get_closest_marker("django_db") is None:
+        return  # no database access for this test
+    for name in wanted:  # the test's transaction first, so the emptying is rolled back with it
+        request.getfixturevalue(name)
+    empty_directory()

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from clinics.models import Clinic, OpeningHours, Service
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def staff_client(client, staff):
 
 def every_admin_page() -> list[str]:
     """The index, each app index, and every registered model's list, add, change, history and delete pages."""
-    clinic = make_clinic("Admin Page Clinic", 41.5, -90.5)
+    clinic = ClinicFactory(name="Admin Page Clinic", latitude=41.5, longitude=-90.5)
     service = Service.objects.first()
     user = User.objects.create_user("someone", password="x")
     objects = {Clinic: clinic, Service: service, User: user}
@@ -167,7 +167,9 @@ def test_bad_zip_and_phone_in_the_form_get_clear_messages(staff_client):
 
 
 def test_rearranging_a_days_hours_is_not_mistaken_for_an_overlap(staff_client):
-    clinic = make_clinic("A", 41.5, -90.5, hours=[(0, time(8), time(12)), (0, time(13), time(17))])
+    clinic = ClinicFactory(
+        name="A", latitude=41.5, longitude=-90.5, hours=[(0, time(8), time(12)), (0, time(13), time(17))]
+    )
     first, second = clinic.hours.order_by("opens")
     data = clinic_form(
         name="A",

@@ -17,7 +17,7 @@ from clinics import editing
 from clinics.importing import ClinicResource
 from clinics.models import Clinic, Service
 from clinics.search.nearest import SearchQuery, nearest_clinics
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 MONDAY_3PM = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # 3 PM in Chicago
@@ -35,7 +35,7 @@ def service_names(match):
 
 @pytest.fixture
 def clinic():
-    made = make_clinic("Cached", 41.0, -90.0, hours=[(0, time(8), time(17))])
+    made = ClinicFactory(name="Cached", latitude=41.0, longitude=-90.0, hours=[(0, time(8), time(17))])
     assert card().hours_today == "8 AM–5 PM"  # now cached
     return made
 
@@ -138,7 +138,7 @@ def test_services_and_hours_changed_by_an_import_show_at_once(clinic):
 
 
 def test_a_clinic_relocated_by_the_command_shows_its_new_place(fake_geocoder):
-    make_clinic("Cached", 41.0, -90.0, street="1 Main Street", location_source="zip")
+    ClinicFactory(name="Cached", latitude=41.0, longitude=-90.0, street="1 Main Street", location_source="zip")
     assert card().clinic.location_is_approximate
     fake_geocoder.answers["1 Main Street, Moline, IL 61265"] = (41.0015, -90.0, "1 Main Street, Moline, IL 61265")
     call_command("geocode_clinics", "--approximate", "--no-progress")
@@ -148,8 +148,10 @@ def test_a_clinic_relocated_by_the_command_shows_its_new_place(fake_geocoder):
 
 
 def test_bulk_relocating_reports_a_clinic_that_fails_validation_instead_of_stopping():
-    good = make_clinic("Good", None, None, location_source="")
-    bad = make_clinic("Bad", None, None, location_source="", phone="12")  # stored before the rule existed
+    good = ClinicFactory(name="Good", latitude=None, longitude=None, location_source="")
+    bad = ClinicFactory(
+        name="Bad", latitude=None, longitude=None, location_source="", phone="12"
+    )  # stored before the rule existed
     report = editing.clinics_relocate(Clinic.objects.filter(pk__in=[good.pk, bad.pk]).order_by("pk"))
     assert report.counts[editing.Outcome.APPROXIMATE] == 1
     assert report.counts[editing.Outcome.FAILED] == 1

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from clinics.hours import format_time, status_at, week_table
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,14 @@ EIGHT_TO_FIVE = [(day, time(8), time(17)) for day in range(7)]
     ],
 )
 def test_open_now_follows_the_clinics_wall_clock_across_dst(utc, open_now):
-    clinic = make_clinic("Chicago", 41.0, -90.0, timezone="America/Chicago", hours=EIGHT_TO_FIVE)
+    clinic = ClinicFactory(
+        name="Chicago", latitude=41.0, longitude=-90.0, timezone="America/Chicago", hours=EIGHT_TO_FIVE
+    )
     assert status_at(clinic, utc).open_now is open_now
 
 
 def test_closing_time_itself_is_closed_and_opening_time_is_open():
-    clinic = make_clinic("Chicago", 41.0, -90.0, hours=[(0, time(8), time(17))])
+    clinic = ClinicFactory(name="Chicago", latitude=41.0, longitude=-90.0, hours=[(0, time(8), time(17))])
     monday_8am = datetime(2026, 6, 1, 13, 0, tzinfo=UTC)  # CDT
     monday_5pm = datetime(2026, 6, 1, 22, 0, tzinfo=UTC)
     assert status_at(clinic, monday_8am).open_now is True
@@ -39,14 +41,18 @@ def test_closing_time_itself_is_closed_and_opening_time_is_open():
 
 def test_today_is_the_clinics_today_not_the_servers():
     # 03:00 UTC Tuesday is still Monday evening in Chicago.
-    clinic = make_clinic("Chicago", 41.0, -90.0, hours=[(0, time(7), time(23)), (1, time(9), time(12))])
+    clinic = ClinicFactory(
+        name="Chicago", latitude=41.0, longitude=-90.0, hours=[(0, time(7), time(23)), (1, time(9), time(12))]
+    )
     status = status_at(clinic, datetime(2026, 6, 2, 3, 0, tzinfo=UTC))
     assert status.open_now is True
     assert status.hours_today == "7 AM–11 PM"
 
 
 def test_split_days_and_closed_days_read_naturally():
-    clinic = make_clinic("Split", 41.0, -90.0, hours=[(0, time(13), time(17, 30)), (0, time(7, 30), time(12))])
+    clinic = ClinicFactory(
+        name="Split", latitude=41.0, longitude=-90.0, hours=[(0, time(13), time(17, 30)), (0, time(7, 30), time(12))]
+    )
     table = week_table(clinic)
     assert [day.name for day in table][:2] == ["Monday", "Tuesday"]
     assert table[0].text == "7:30 AM–12 PM, 1 PM–5:30 PM"
@@ -71,7 +77,7 @@ def test_open_now_agrees_with_the_clock_on_the_wall_every_quarter_hour_across_ds
         (2, time(0), time(23, 59)),
         (5, time(9), time(10)),
     ]
-    clinic = make_clinic("Split", 41.0, -90.0, timezone="America/Chicago", hours=hours)
+    clinic = ClinicFactory(name="Split", latitude=41.0, longitude=-90.0, timezone="America/Chicago", hours=hours)
     week = Week.of(clinic.hours.all(), clinic.timezone)
     moment = datetime(2026, 3, 6, 0, 0, tzinfo=UTC)  # across the start of DST on 2026-03-08
     while moment < datetime(2026, 3, 13, tzinfo=UTC):

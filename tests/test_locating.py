@@ -8,7 +8,7 @@ from geopy import exc as geopy_exc
 
 from clinics.locating import Outcome, locate_clinic, needs_locating
 from clinics.models import Clinic
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ MOLINE_DOOR = (41.4627, -90.5142, "850, 43rd Avenue, Moline, Illinois, 61265, Un
 
 def unlocated(name="Moline – Valley View", **fields):
     fields = {"street": "850 43rd Avenue", "timezone": "", **fields}
-    return make_clinic(name, None, None, **fields)
+    return ClinicFactory(name=name, latitude=None, longitude=None, **fields)
 
 
 def test_street_address_is_located_through_the_configured_geocoder(fake_geocoder):
@@ -81,7 +81,7 @@ def test_bulk_command_locates_and_summarises(fake_geocoder, capsys):
     unlocated()
     unlocated("West Branch", street="", zip_code="", city="West Branch", state="IA")
     unlocated("Nowhere", street="", zip_code="", city="Atlantis", state="IA")
-    make_clinic("By hand", 41.0, -90.0)
+    ClinicFactory(name="By hand", latitude=41.0, longitude=-90.0)
     call_command("geocode_clinics", "--no-progress")
     out, err = capsys.readouterr()
     assert "Located 1 by street address, 1 approximately (ZIP or city centre), 1 failed" in out
@@ -91,8 +91,10 @@ def test_bulk_command_locates_and_summarises(fake_geocoder, capsys):
 
 
 def test_bulk_command_can_refine_approximate_locations(fake_geocoder, capsys):
-    clinic = make_clinic("Moline", 41.4906, -90.498, street="850 43rd Avenue", location_source="zip")
-    make_clinic("By hand", 41.0, -90.0, street="1 Elsewhere Road")
+    clinic = ClinicFactory(
+        name="Moline", latitude=41.4906, longitude=-90.498, street="850 43rd Avenue", location_source="zip"
+    )
+    ClinicFactory(name="By hand", latitude=41.0, longitude=-90.0, street="1 Elsewhere Road")
     fake_geocoder.answers["850 43rd Avenue, Moline, IL 61265"] = MOLINE_DOOR
     call_command("geocode_clinics", "--approximate", "--no-progress")
     assert fake_geocoder.calls == ["850 43rd Avenue, Moline, IL 61265"]

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from clinics.models import Clinic, OpeningHours
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,13 +101,13 @@ def test_slug_is_made_unique_from_the_name():
 
 
 def test_inactive_clinics_are_not_visible():
-    make_clinic("Open", 41.5, -90.5)
-    make_clinic("Retired", 41.5, -90.5, is_active=False)
+    ClinicFactory(name="Open", latitude=41.5, longitude=-90.5)
+    ClinicFactory(name="Retired", latitude=41.5, longitude=-90.5, is_active=False)
     assert [c.name for c in Clinic.objects.active()] == ["Open"]
 
 
 def test_closing_before_opening_gets_clear_message():
-    clinic = make_clinic("A", 41.5, -90.5, hours=[])
+    clinic = ClinicFactory(name="A", latitude=41.5, longitude=-90.5, hours=[])
     hours = OpeningHours(clinic=clinic, weekday=0, opens=time(17), closes=time(8))
     assert errors_of(hours) == {"closes": ["Closing time must be after opening time."]}
 
@@ -115,7 +115,7 @@ def test_closing_before_opening_gets_clear_message():
 def test_overlapping_hours_on_a_day_get_clear_message_and_change_nothing():
     from clinics.editing import replace_hours
 
-    clinic = make_clinic("A", 41.5, -90.5, hours=[(0, time(8), time(12))])
+    clinic = ClinicFactory(name="A", latitude=41.5, longitude=-90.5, hours=[(0, time(8), time(12))])
     with pytest.raises(ValueError, match=r"“Mon 11:00-15:00” overlaps other hours on the same day\."):
         replace_hours(clinic=clinic, intervals=[(0, time(8), time(12)), (0, time(11), time(15))])
     assert list(clinic.hours.values_list("weekday", "opens", "closes")) == [(0, time(8), time(12))]
@@ -124,7 +124,7 @@ def test_overlapping_hours_on_a_day_get_clear_message_and_change_nothing():
 def test_split_day_and_other_days_do_not_overlap():
     from clinics.editing import replace_hours
 
-    clinic = make_clinic("A", 41.5, -90.5, hours=[(0, time(8), time(12))])
+    clinic = ClinicFactory(name="A", latitude=41.5, longitude=-90.5, hours=[(0, time(8), time(12))])
     week = [(0, time(8), time(12)), (0, time(12), time(17)), (1, time(9), time(11))]
     assert replace_hours(clinic=clinic, intervals=week) is True
     assert sorted(clinic.hours.values_list("weekday", "opens", "closes")) == week
@@ -151,7 +151,7 @@ def test_the_database_itself_refuses_impossible_hours(weekday, opens, closes):
     """A bulk load or raw edit skips the form's checks; the table still refuses what no day can hold."""
     from django.db import IntegrityError, transaction
 
-    clinic = make_clinic("Moline", 41.5, -90.5, hours=[])
+    clinic = ClinicFactory(name="Moline", latitude=41.5, longitude=-90.5, hours=[])
     with pytest.raises(IntegrityError), transaction.atomic():
         OpeningHours.objects.bulk_create([OpeningHours(clinic=clinic, weekday=weekday, opens=opens, closes=closes)])
     assert not clinic.hours.exists()

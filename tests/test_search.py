@@ -7,7 +7,7 @@ import pytest
 
 from clinics.search.geometry import EARTH_RADIUS_MILES, bounding_box, haversine_miles
 from clinics.search.nearest import NEAREST_FALLBACK_COUNT, SearchQuery, nearest_clinics
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +37,9 @@ def test_haversine_agrees_with_an_independent_formula(a, b, miles):
 
 
 def test_clinics_come_nearest_first_with_distances():
-    make_clinic("Far", 41.90, -90.50)
-    make_clinic("Near", 41.50, -90.50)
-    make_clinic("Middle", 41.70, -90.50)
+    ClinicFactory(name="Far", latitude=41.90, longitude=-90.50)
+    ClinicFactory(name="Near", latitude=41.50, longitude=-90.50)
+    ClinicFactory(name="Middle", latitude=41.70, longitude=-90.50)
     result = nearest_clinics(SearchQuery(41.49, -90.50, radius_miles=50))
     assert names(result) == ["Near", "Middle", "Far"]
     expected = [round(cosine_law_miles(41.49, -90.50, lat, -90.50), 1) for lat in (41.50, 41.70, 41.90)]
@@ -49,15 +49,15 @@ def test_clinics_come_nearest_first_with_distances():
 
 def test_radius_edge_is_inclusive_to_the_mile():
     # 0.3618 degrees of latitude is 25.0 miles; 0.3650 is 25.2.
-    make_clinic("Just inside", 41.0 + 0.3617, -90.0)
-    make_clinic("Just outside", 41.0 + 0.3650, -90.0)
+    ClinicFactory(name="Just inside", latitude=41.0 + 0.3617, longitude=-90.0)
+    ClinicFactory(name="Just outside", latitude=41.0 + 0.3650, longitude=-90.0)
     result = nearest_clinics(SearchQuery(41.0, -90.0, radius_miles=25))
     assert names(result) == ["Just inside"]
     assert result.matches[0].distance_miles == 25.0
 
 
 def test_a_clinic_exactly_on_the_radius_is_inside():
-    make_clinic("On the edge", 41.5, -90.0)
+    ClinicFactory(name="On the edge", latitude=41.5, longitude=-90.0)
     radius = haversine_miles(41.0, -90.0, 41.5, -90.0)  # exactly the distance the search computes
     result = nearest_clinics(SearchQuery(41.0, -90.0, radius_miles=radius))
     assert names(result) == ["On the edge"]
@@ -66,7 +66,7 @@ def test_a_clinic_exactly_on_the_radius_is_inside():
 
 def test_when_nothing_is_inside_the_radius_the_nearest_are_returned_marked_outside():
     for i in range(5):
-        make_clinic(f"Clinic {i}", 41.0 + i, -90.0)
+        ClinicFactory(name=f"Clinic {i}", latitude=41.0 + i, longitude=-90.0)
     result = nearest_clinics(SearchQuery(28.54, -81.38, radius_miles=25))  # Orlando
     assert len(result.matches) == NEAREST_FALLBACK_COUNT
     assert names(result) == ["Clinic 0", "Clinic 1", "Clinic 2"]
@@ -79,16 +79,18 @@ def test_an_empty_directory_gives_an_empty_answer():
 
 
 def test_inactive_and_unlocated_clinics_never_show():
-    make_clinic("Retired", 41.0, -90.0, is_active=False)
-    make_clinic("Unlocated", None, None)
-    make_clinic("Open", 41.01, -90.0)
+    ClinicFactory(name="Retired", latitude=41.0, longitude=-90.0, is_active=False)
+    ClinicFactory(name="Unlocated", latitude=None, longitude=None)
+    ClinicFactory(name="Open", latitude=41.01, longitude=-90.0)
     assert names(nearest_clinics(SearchQuery(41.0, -90.0))) == ["Open"]
 
 
 def test_a_clinic_must_offer_every_requested_service():
-    make_clinic("Pool only", 41.0, -90.0, services=("physical-therapy", "aquatic-therapy"))
-    make_clinic("Both", 41.01, -90.0, services=("physical-therapy", "aquatic-therapy", "dry-needling"))
-    make_clinic("Plain", 41.02, -90.0)
+    ClinicFactory(name="Pool only", latitude=41.0, longitude=-90.0, services=("physical-therapy", "aquatic-therapy"))
+    ClinicFactory(
+        name="Both", latitude=41.01, longitude=-90.0, services=("physical-therapy", "aquatic-therapy", "dry-needling")
+    )
+    ClinicFactory(name="Plain", latitude=41.02, longitude=-90.0)
     assert names(nearest_clinics(SearchQuery(41.0, -90.0, services=["aquatic-therapy"]))) == ["Pool only", "Both"]
     both = SearchQuery(41.0, -90.0, services=["aquatic-therapy", "dry-needling"])
     assert names(nearest_clinics(both)) == ["Both"]
@@ -96,15 +98,19 @@ def test_a_clinic_must_offer_every_requested_service():
 
 def test_limit_caps_the_answer():
     for i in range(12):
-        make_clinic(f"C{i:02d}", 41.0 + i * 0.01, -90.0)
+        ClinicFactory(name=f"C{i:02d}", latitude=41.0 + i * 0.01, longitude=-90.0)
     assert names(nearest_clinics(SearchQuery(41.0, -90.0, limit=3))) == ["C00", "C01", "C02"]
 
 
 def test_open_now_filter_and_todays_hours_use_the_clinics_own_time_zone():
     # Monday 2026-03-02 15:30 UTC is 9:30 in Chicago and 8:30 in Denver.
     monday = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
-    make_clinic("Chicago nine", 41.0, -90.0, timezone="America/Chicago", hours=[(0, time(9), time(17))])
-    make_clinic("Denver nine", 41.01, -90.0, timezone="America/Denver", hours=[(0, time(9), time(17))])
+    ClinicFactory(
+        name="Chicago nine", latitude=41.0, longitude=-90.0, timezone="America/Chicago", hours=[(0, time(9), time(17))]
+    )
+    ClinicFactory(
+        name="Denver nine", latitude=41.01, longitude=-90.0, timezone="America/Denver", hours=[(0, time(9), time(17))]
+    )
     everyone = nearest_clinics(SearchQuery(41.0, -90.0, at=monday))
     assert [(m.clinic.name, m.open_now, m.hours_today) for m in everyone.matches] == [
         ("Chicago nine", True, "9 AM–5 PM"),
@@ -156,23 +162,23 @@ def test_box_west_of_the_180th_meridian_is_split_in_two():
 
 
 def test_search_from_west_of_the_meridian_finds_clinics_east_of_it():
-    make_clinic("Across", -16.8, 179.95, timezone="Pacific/Fiji")
+    ClinicFactory(name="Across", latitude=-16.8, longitude=179.95, timezone="Pacific/Fiji")
     result = nearest_clinics(SearchQuery(-16.8, -179.99, radius_miles=25))
     assert names(result) == ["Across"]
     assert result.matches[0].distance_miles == round(cosine_law_miles(-16.8, -179.99, -16.8, 179.95), 1)
 
 
 def test_search_finds_clinics_across_the_180th_meridian():
-    make_clinic("Taveuni east", -16.8, -179.95, timezone="Pacific/Fiji")
-    make_clinic("Taveuni west", -16.8, 179.95, timezone="Pacific/Fiji")
-    make_clinic("Far away", -16.8, 170.0, timezone="Pacific/Fiji")
+    ClinicFactory(name="Taveuni east", latitude=-16.8, longitude=-179.95, timezone="Pacific/Fiji")
+    ClinicFactory(name="Taveuni west", latitude=-16.8, longitude=179.95, timezone="Pacific/Fiji")
+    ClinicFactory(name="Far away", latitude=-16.8, longitude=170.0, timezone="Pacific/Fiji")
     result = nearest_clinics(SearchQuery(-16.8, 179.99, radius_miles=25))
     assert names(result) == ["Taveuni west", "Taveuni east"]
 
 
 def test_search_near_the_pole_finds_clinics_on_the_other_side():
-    make_clinic("Across the pole", 89.8, -170.0, timezone="UTC")
-    make_clinic("Same side", 89.7, 10.0, timezone="UTC")
+    ClinicFactory(name="Across the pole", latitude=89.8, longitude=-170.0, timezone="UTC")
+    ClinicFactory(name="Same side", latitude=89.7, longitude=10.0, timezone="UTC")
     result = nearest_clinics(SearchQuery(89.8, 10.0, radius_miles=50))
     assert sorted(names(result)) == ["Across the pole", "Same side"]
     assert result.matches[0].clinic.name == "Same side"
@@ -196,7 +202,7 @@ def test_on_postgresql_the_box_query_can_use_the_gist_index():
 
     if connection.vendor != "postgresql":
         pytest.skip("the GiST point index exists on PostgreSQL only")
-    make_clinic("Moline", 41.49, -90.50)
+    ClinicFactory(name="Moline", latitude=41.49, longitude=-90.50)
     executed = []
 
     def capture(execute, sql, params, many, context):
@@ -239,7 +245,7 @@ def test_a_search_survives_the_database_dropping_a_kept_connection():
 
     if connection.vendor != "postgresql":
         pytest.skip("only a database server drops connections")
-    make_clinic("Moline", 41.49, -90.50)
+    ClinicFactory(name="Moline", latitude=41.49, longitude=-90.50)
     nearest_clinics(SearchQuery(41.5, -90.5))
     dropped = backend_pid()
     other = connections.create_connection("default")
@@ -264,7 +270,7 @@ def search_here():
 def test_edited_hours_show_at_once_though_details_are_cached():
     from clinics.editing import replace_hours
 
-    clinic = make_clinic("Cached", 41.0, -90.0, hours=[(0, time(8), time(17))])
+    clinic = ClinicFactory(name="Cached", latitude=41.0, longitude=-90.0, hours=[(0, time(8), time(17))])
     assert search_here().matches[0].hours_today == "8 AM–5 PM"
     replace_hours(clinic=clinic, intervals=[(0, time(8), time(12))])
     assert search_here().matches[0].hours_today == "8 AM–12 PM"
@@ -276,7 +282,7 @@ def test_replaced_hours_and_changed_services_show_at_once():
     from clinics.editing import replace_hours, service_save, set_services
     from clinics.models import Service
 
-    clinic = make_clinic("Cached", 41.0, -90.0, hours=[(0, time(8), time(17))])
+    clinic = ClinicFactory(name="Cached", latitude=41.0, longitude=-90.0, hours=[(0, time(8), time(17))])
     assert [s.slug for s in search_here().matches[0].clinic.services.all()] == ["physical-therapy"]
     replace_hours(clinic=clinic, intervals=[(0, time(9), time(10))])
     assert search_here().matches[0].hours_today == "9 AM–10 AM"
@@ -296,7 +302,9 @@ def test_a_deleted_service_disappears_at_once():
     from clinics.editing import service_delete
     from clinics.models import Service
 
-    make_clinic("Cached", 41.0, -90.0, services=("physical-therapy", "aquatic-therapy", "dry-needling"))
+    ClinicFactory(
+        name="Cached", latitude=41.0, longitude=-90.0, services=("physical-therapy", "aquatic-therapy", "dry-needling")
+    )
 
     def services_shown():
         return [s.slug for s in search_here().matches[0].clinic.services.all()]
@@ -309,7 +317,7 @@ def test_a_deleted_service_disappears_at_once():
 def test_an_edited_clinic_shows_at_once():
     from clinics.editing import clinic_update
 
-    clinic = make_clinic("Old name", 41.0, -90.0)
+    clinic = ClinicFactory(name="Old name", latitude=41.0, longitude=-90.0)
     search_here()
     clinic_update(clinic=clinic, name="New name")
     assert names(search_here()) == ["New name"]
@@ -319,15 +327,15 @@ def test_a_retired_clinic_disappears_at_once():
     from clinics.editing import clinics_set_active
     from clinics.models import Clinic
 
-    make_clinic("Staying", 41.0, -90.0)
-    make_clinic("Leaving", 41.0, -90.01)
+    ClinicFactory(name="Staying", latitude=41.0, longitude=-90.0)
+    ClinicFactory(name="Leaving", latitude=41.0, longitude=-90.01)
     assert sorted(names(search_here())) == ["Leaving", "Staying"]
     clinics_set_active(clinics=Clinic.objects.filter(name="Leaving"), active=False)
     assert names(search_here()) == ["Staying"]
 
 
 def test_a_second_search_reads_only_the_box(django_assert_num_queries):
-    make_clinic("Cached", 41.0, -90.0)
+    ClinicFactory(name="Cached", latitude=41.0, longitude=-90.0)
     search_here()
     with django_assert_num_queries(1):
         search_here()

@@ -3,7 +3,7 @@
 import pytest
 
 from clinics.models import Clinic
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_services_catalogue(demo_data, client):
 
 def test_geojson_has_every_active_located_clinic(demo_data, client):
     Clinic.objects.filter(slug="burlington").update(is_active=False)
-    make_clinic("Unlocated", None, None)
+    ClinicFactory(name="Unlocated", latitude=None, longitude=None)
     response = client.get("/api/v1/clinics.geojson")
     assert response["Content-Type"] == "application/geo+json"
     body = response.json()
@@ -92,7 +92,7 @@ def test_geojson_has_every_active_located_clinic(demo_data, client):
 
 
 def test_script_in_a_clinic_name_is_returned_as_plain_data(db, client):
-    make_clinic("<img src=x onerror=alert(1)>", 41.5, -90.5)
+    ClinicFactory(name="<img src=x onerror=alert(1)>", latitude=41.5, longitude=-90.5)
     body = client.get("/api/v1/clinics/nearest/", {"lat": 41.5, "lng": -90.5}).json()
     assert body["results"][0]["name"] == "<img src=x onerror=alert(1)>"
 

@@ -6,7 +6,7 @@ import pytest
 from geopy import exc as geopy_exc
 
 from clinics.models import Clinic
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/clinics/nearest/"
@@ -205,7 +205,7 @@ def test_cors_allows_listed_origins_only(demo_data, client, settings):
 
 
 def test_one_search_makes_a_bounded_number_of_queries(demo_data, client, django_assert_max_num_queries):
-    make_clinic("Extra", 41.49, -90.49)
+    ClinicFactory(name="Extra", latitude=41.49, longitude=-90.49)
     with django_assert_max_num_queries(5):
         client.get(URL, {"q": "61265", "radius": 250, "limit": 50})
 

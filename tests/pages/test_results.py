@@ -1,4 +1,4 @@
-"""The visitor pages through Django's test client: fast, no browser, no network."""
+"""The results page (/find/): clinics nearest first, and clear messages when a search cannot be answered."""
 
 from __future__ import annotations
 
@@ -9,64 +9,15 @@ from html import unescape
 
 import pytest
 import time_machine
-from django.test import RequestFactory
 from geopy import exc as geopy_exc
 
 from clinics import views
-from clinics.links import web_url
-from clinics.models import Clinic
 from clinics.search.nearby import search_nearby
 from clinics.search.params import SearchParams
-from tests.conftest import make_clinic
+from tests.factories import ClinicFactory
+from tests.pages.reading import html, result_slugs, text_of
 
 pytestmark = pytest.mark.django_db
-
-XSS_NAME = "<img src=x onerror=alert(1)>"
-
-
-def html(response) -> str:
-    return response.content.decode()
-
-
-def result_slugs(page: str) -> list[str]:
-    return re.findall(r'<li class="result[^"]*"[^>]*data-slug="([^"]+)"', page)
-
-
-def text_of(page: str) -> str:
-    """The page as a visitor reads it: tags dropped, entities decoded, spaces collapsed."""
-    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split())
-
-
-def jsonld(page: str) -> dict:
-    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
-    assert match, "no JSON-LD block"
-    return json.loads(match[1])
-
-
-# --- Home -----------------------------------------------------------------------------------
-
-
-def test_home_renders_the_search_form(client, demo_data):
-    response = client.get("/")
-    page = html(response)
-    assert response.status_code == 200
-    assert "<title>Find a Rock Valley physical therapist near you" in page
-    assert '<meta name="description" content="Find the nearest Rock Valley' in page
-    assert '<form class="search-form search-form--hero" action="/find/" method="get" role="search"' in page
-    assert '<label class="field__label" for="id_q">ZIP code, city or address</label>' in page
-    assert 'name="q"' in page and 'name="service"' in page and 'name="radius"' in page
-    assert '<option value="aquatic-therapy">Aquatic therapy</option>' in page
-    assert '<option value="25" selected>25 miles</option>' in page
-    assert "data-geolocate" in page and "Use my location" in page
-    assert '<a class="skip-link" href="#main">' in page
-    assert "<header" in page and '<main id="main"' in page and "<footer" in page
-    assert "sample values" in text_of(page)
-    # No inline script anywhere: every script is a static file (or inert JSON).
-    assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)[^>]*>", page)
-
-
-# --- Results ---------------------------------------------------------------------------------
 
 
 def test_zip_search_lists_clinics_nearest_first_with_call_and_schedule_links(client, demo_data):
@@ -93,10 +44,10 @@ def test_zip_search_lists_clinics_nearest_first_with_call_and_schedule_links(cli
 
 
 def test_results_show_hours_services_notice_and_directions(client):
-    make_clinic(
-        "Moline Test",
-        41.49,
-        -90.50,
+    ClinicFactory(
+        name="Moline Test",
+        latitude=41.49,
+        longitude=-90.50,
         services=("physical-therapy", "dry-needling"),
         hours=[(0, time(7), time(19))],
         notice="Parking lot closed Fridays",
@@ -200,9 +151,9 @@ def test_no_clinic_in_the_radius_shows_the_nearest_and_says_how_far(client, demo
 
 
 def test_filters_that_match_nothing_say_so(client):
-    make_clinic("Only PT", 41.49, -90.50, services=("physical-therapy",))
-    make_clinic("Elsewhere", 45.0, -100.0, services=("aquatic-therapy",))
-    make_clinic("Hands", 45.1, -100.1, services=("hand-therapy",))
+    ClinicFactory(name="Only PT", latitude=41.49, longitude=-90.50, services=("physical-therapy",))
+    ClinicFactory(name="Elsewhere", latitude=45.0, longitude=-100.0, services=("aquatic-therapy",))
+    ClinicFactory(name="Hands", latitude=45.1, longitude=-100.1, services=("hand-therapy",))
     page = html(client.get("/find/?q=61265&service=aquatic-therapy&service=hand-therapy"))
     assert "No clinic matches those filters yet." in page
     # Both services are kept for the next search: the select shows one, the other rides along hidden.
@@ -223,159 +174,6 @@ def test_a_full_page_offers_more_results(client, demo_data):
     assert re.search(r'href="/find/\?q=61265&amp;limit=12"', page)
 
 
-def test_inactive_clinics_never_appear(client, demo_data):
-    hidden = make_clinic("Closed For Good", 41.4906, -90.498, is_active=False, internal_notes="staff only secret")
-    for url in ("/find/?q=61265", "/clinics/", "/sitemap.xml", "/"):
-        page = html(client.get(url))
-        assert hidden.slug not in page and "Closed For Good" not in page, url
-    assert client.get(hidden.get_absolute_url()).status_code == 404
-
-
-def test_script_named_clinic_is_escaped_everywhere(client):
-    clinic = make_clinic(XSS_NAME, 41.49, -90.50, notice="<script>alert(2)</script>")
-    escaped = "&lt;img src=x onerror=alert(1)&gt;"
-    for url in ("/find/?q=61265", "/clinics/", clinic.get_absolute_url()):
-        page = html(client.get(url))
-        assert XSS_NAME not in page, url
-        assert "<script>alert(2)" not in page, url
-        assert escaped in page, url
-    detail = html(client.get(clinic.get_absolute_url()))
-    assert "\\u003Cimg src=x onerror=alert(1)\\u003E" in detail  # JSON-LD cannot close its <script>
-    assert jsonld(detail)["name"] == XSS_NAME
-
-
-# --- Clinic pages ------------------------------------------------------------------------------
-
-
-def test_clinic_page_has_contact_hours_services_and_buttons(client, demo_data):
-    clinic = Clinic.objects.get(slug="cedar-rapids-pci-vestibular-clinic")
-    with time_machine.travel("2026-12-01 03:30:00+00:00", tick=False):  # Monday 21:30 in Iowa, Tuesday in UTC
-        response = client.get(clinic.get_absolute_url())
-    page = html(response)
-    readable = text_of(page)
-    assert response.status_code == 200
-    assert f"<title>{clinic.name} – Cedar Rapids, IA | Rock Valley Physical Therapy</title>" in unescape(page)
-    assert '<meta name="description" content="Rock Valley Physical Therapy in Cedar Rapids, Iowa' in page
-    assert "202 10th Street SE Suite 210 Cedar Rapids, IA 52403" in readable
-    assert 'href="tel:+13192473425"' in page
-    assert f'href="{clinic.schedule_url}">Schedule a visit</a>' in page
-    assert 'href="https://www.google.com/maps/dir/?api=1&amp;destination=' in page
-    assert re.search(r'<tr class="hours__today" aria-current="date">\s*<th scope="row">Monday', page)
-    assert "Times are Central Time (CST)" in readable
-    assert "Vestibular rehabilitation" in readable
-    assert "Closed now" in readable
-    assert clinic.internal_notes and clinic.internal_notes.splitlines()[0] not in page
-    assert f'<link rel="canonical" href="http://127.0.0.1:8000{clinic.get_absolute_url()}">' in page
-
-
-def test_clinic_page_json_ld_describes_the_clinic(client, settings, demo_data):
-    settings.SITE_URL = "https://clinics.example.org"
-    clinic = make_clinic(
-        "Exact Place",
-        41.5,
-        -90.5,
-        street="1 Main St",
-        address_line2="Suite 2",
-        phone="309-555-0199",
-        email="exact@example.com",
-        website_url="https://www.rockvalleypt.com/locations/exact/",
-        hours=[(0, time(7), time(19)), (1, time(7), time(19)), (4, time(7), time(12))],
-    )
-    data = jsonld(html(client.get(clinic.get_absolute_url())))
-    assert data["@context"] == "https://schema.org"
-    assert data["@type"] == ["MedicalClinic", "Physiotherapy"]
-    assert data["name"] == "Exact Place"
-    assert data["url"] == f"https://clinics.example.org/clinics/{clinic.slug}/"
-    assert data["telephone"] == "+13095550199"
-    assert data["email"] == "exact@example.com"
-    assert data["address"] == {
-        "@type": "PostalAddress",
-        "streetAddress": "1 Main St, Suite 2",
-        "addressLocality": "Moline",
-        "addressRegion": "IL",
-        "postalCode": "61265",
-        "addressCountry": "US",
-    }
-    assert data["geo"] == {"@type": "GeoCoordinates", "latitude": 41.5, "longitude": -90.5}
-    assert data["openingHoursSpecification"] == [
-        {"@type": "OpeningHoursSpecification", "dayOfWeek": ["Monday", "Tuesday"], "opens": "07:00", "closes": "19:00"},
-        {"@type": "OpeningHoursSpecification", "dayOfWeek": ["Friday"], "opens": "07:00", "closes": "12:00"},
-    ]
-    assert data["sameAs"] == ["https://www.rockvalleypt.com/locations/exact/"]
-
-
-def test_json_ld_leaves_out_an_approximate_position(client, demo_data):
-    clinic = Clinic.objects.get(slug="silvis")
-    assert clinic.location_is_approximate
-    data = jsonld(html(client.get(clinic.get_absolute_url())))
-    assert "geo" not in data
-    assert data["address"] == {
-        "@type": "PostalAddress",
-        "addressLocality": "Silvis",
-        "addressRegion": "IL",
-        "addressCountry": "US",
-    }
-
-
-def test_clinic_without_hours_says_so_instead_of_closed_all_week(client):
-    clinic = make_clinic("No Hours", 41.5, -90.5, hours=[])
-    page = html(client.get(clinic.get_absolute_url()))
-    assert "Hours aren't listed for this clinic yet." in unescape(page)
-    assert "Closed now" not in page
-
-
-def test_clinic_list_groups_active_clinics_by_full_state_name(client, demo_data):
-    response = client.get("/clinics/")
-    page = html(response)
-    assert response.status_code == 200
-    headings = re.findall(r'<h2 class="state-group__title" id="state-[a-z-]+" tabindex="-1">([^<]+)</h2>', page)
-    assert headings == ["Illinois", "Iowa", "Nebraska"]
-    assert page.count('class="clinic-card"') == Clinic.objects.active().count() == 13
-    assert "<title>All clinics | Rock Valley Physical Therapy</title>" in page
-
-
-def test_unknown_clinic_gets_the_friendly_404_page(client, demo_data):
-    response = client.get("/clinics/no-such-clinic/")
-    assert response.status_code == 404
-    page = html(response)
-    assert "We can't find that page" in unescape(page)
-    assert 'action="/find/"' in page
-
-
-def test_server_error_page_needs_no_database():
-    response = views.server_error(RequestFactory().get("/"))
-    assert response.status_code == 500
-    assert "Something went wrong on our side" in response.content.decode()
-
-
-# --- Sitemap and robots -------------------------------------------------------------------------
-
-
-def test_sitemap_lists_home_clinic_list_and_every_active_clinic(client, settings, demo_data):
-    settings.SITE_URL = "https://clinics.example.org"
-    make_clinic("Hidden", 41.5, -90.5, is_active=False)
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    locations = re.findall(r"<loc>([^<]+)</loc>", html(response))
-    expected = {"https://clinics.example.org/", "https://clinics.example.org/clinics/"} | {
-        f"https://clinics.example.org/clinics/{slug}/"
-        for slug in Clinic.objects.active().values_list("slug", flat=True)
-    }
-    assert set(locations) == expected
-    assert len(locations) == 2 + 13
-
-
-def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_admin(client, settings):
-    settings.SITE_URL = "https://clinics.example.org"
-    response = client.get("/robots.txt")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/plain")
-    body = response.content.decode()
-    assert "User-agent: *" in body
-    assert "Disallow: /admin/" in body
-    assert "Sitemap: https://clinics.example.org/sitemap.xml" in body
-
-
 @pytest.mark.parametrize(
     ("miles", "approximate", "shown", "spoken"),
     [
@@ -388,11 +186,6 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_admin(client, setting
 )
 def test_distance_words(miles, approximate, shown, spoken):
     assert views.distance_words(miles, approximate) == (shown, spoken)
-
-
-def test_clinic_list_names_its_states_in_words(client, demo_data):
-    page = html(client.get("/clinics/"))
-    assert "13 Rock Valley Physical Therapy clinics in Illinois, Iowa and Nebraska." in text_of(page)
 
 
 @pytest.mark.parametrize(
@@ -411,31 +204,6 @@ def test_map_options_come_from_settings(client, demo_data, settings):
     assert layer["attribution"] == settings.MAP_TILES_ATTRIBUTION
     assert options["scale"] == "imperial"
     assert options["center"] == list(settings.LEAFLET_CONFIG["DEFAULT_CENTER"])
-
-
-def test_links_other_than_http_never_become_links(client):
-    clinic = make_clinic(
-        "Odd Links", 41.49, -90.50, schedule_url="javascript:alert(1)", website_url="javascript:alert(2)"
-    )
-    for url in ("/find/?q=61265", "/clinics/", clinic.get_absolute_url()):
-        page = html(client.get(url))
-        assert "javascript:" not in page, url
-        assert "Odd Links" in page, url
-
-
-@pytest.mark.parametrize(
-    ("url", "shown"),
-    [
-        ("https://schedule.example.com/a", "https://schedule.example.com/a"),
-        ("HTTP://example.com", "HTTP://example.com"),
-        (" javascript:alert(1)", ""),
-        ("data:text/html,hi", ""),
-        ("http://[broken", ""),
-        ("", ""),
-    ],
-)
-def test_web_url_keeps_only_http_links(url, shown):
-    assert web_url(url) == shown
 
 
 def test_searching_too_often_from_the_page_gets_a_clear_message(demo_data, client, monkeypatch):
