@@ -39,8 +39,8 @@ class ClinicFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Clinic {n}")
-    latitude: Any = 41.5067
-    longitude: Any = -90.5151
+    latitude = 41.5067
+    longitude = -90.5151
     city = "Moline"
     state = "IL"
     zip_code = "61265"
