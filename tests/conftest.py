@@ -9,7 +9,7 @@ test puts the demo directory back before it starts, whatever order the tests run
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -26,7 +26,12 @@ from clinics.search import details
 from clinics.search.nearest import directory as directory_size
 from tests.fakes import FakeGeocoder
 
-DATABASE_FIXTURES = ("db", "transactional_db")
+# Asking for any of these (directly or through another fixture) gives a test the database, as a django_db mark does.
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server"})
+
+
+def uses_database(fixturenames: Iterable[str], django_db_mark: pytest.Mark | None) -> bool:
+    return django_db_mark is not None or not DATABASE_FIXTURES.isdisjoint(fixturenames)
 
 
 @pytest.fixture(autouse=True)
@@ -84,19 +89,30 @@ class DemoDirectory:
             self.rows = [(model, list(model.objects.all())) for model in DIRECTORY_MODELS]
 
     def restore(self) -> None:
-        """Put the rows back if a transactional test emptied the database (it flushes every table when it ends)."""
+        """Put the rows back if a transactional test emptied the database (it flushes every table when it ends).
+
+        The connection is left as it was found: one opened here and left open could outlive the test run (once
+        Playwright runs an event loop in this thread, Django hands the tests another connection object).
+        """
         clinics = next(len(rows) for model, rows in self.rows if model is Clinic)
         with self.blocker.unblock():
-            if Clinic.objects.count() == clinics:
-                return
-            with transaction.atomic():
-                empty_directory()
-                for model, rows in self.rows:
-                    model.objects.bulk_create(rows)
-                # The rows keep their ids: a database server's id sequences must still run past them.
-                with connection.cursor() as cursor:
-                    for sql in connection.ops.sequence_reset_sql(no_style(), list(DIRECTORY_MODELS)):
-                        cursor.execute(sql)
+            was_open = connection.connection is not None
+            try:
+                if Clinic.objects.count() != clinics:
+                    self._insert_rows()
+            finally:
+                if not was_open:
+                    connection.close()
+
+    @transaction.atomic
+    def _insert_rows(self) -> None:
+        empty_directory()
+        for model, rows in self.rows:
+            model.objects.bulk_create(rows)
+        # The rows keep their ids: a database server's id sequences must still run past them.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(DIRECTORY_MODELS)):
+                cursor.execute(sql)
 
 
 DEMO_DIRECTORY = pytest.StashKey[DemoDirectory]()
@@ -114,7 +130,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker, r
 def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
     # Before any of the test's fixtures: a transactional test that ran earlier emptied the database.
     directory = item.config.stash.get(DEMO_DIRECTORY, None)
-    if directory is not None:
+    if directory is not None and uses_database(item.fixturenames, item.get_closest_marker("django_db")):
         directory.restore()
     return (yield)
 
@@ -129,9 +145,9 @@ def _empty_directory_unless_demo_data(request: pytest.FixtureRequest) -> None:
     """A database test that does not ask for the demo data starts with no clinics and no services."""
     if "demo_data" in request.fixturenames:
         return
-    wanted = [name for name in DATABASE_FIXTURES if name in request.fixturenames]
-    if not wanted and request.node.get_closest_marker("django_db") is None:
-        return  # no database access for this test
-    for name in wanted:  # the test's transaction first, so the emptying is rolled back with it
-        request.getfixturevalue(name)
+    if not uses_database(request.fixturenames, request.node.get_closest_marker("django_db")):
+        return
+    for name in ("transactional_db", "db"):  # the test's transaction first, so the emptying is rolled back with it
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
     empty_directory()

@@ -40,8 +40,8 @@ class ClinicFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Clinic {n}")
     slug = factory.LazyAttribute(lambda clinic: unique_slug(clinic.name))
-    latitude: Any = 41.5067
-    longitude: Any = -90.5151
+    latitude = 41.5067
+    longitude = -90.5151
     city = "Moline"
     state = "IL"
     zip_code = "61265"
