@@ -20,6 +20,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from clinics.editing import (
     clinic_save,
+    clinics_delete,
     clinics_relocate,
     clinics_set_active,
     mark_changed,
@@ -190,6 +191,12 @@ class ClinicAdmin(ImportExportModelAdmin):
         """Services and hours are saved by the form after the clinic: the clinic changed again."""
         super().save_related(request, form, formsets, change)
         mark_changed([form.instance.pk])
+
+    def delete_model(self, request: HttpRequest, obj: Clinic) -> None:
+        clinics_delete(clinics=Clinic.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
+        clinics_delete(clinics=queryset)
 
     @admin.action(description="Locate selected clinics", permissions=["change"])
     def locate_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:

@@ -112,6 +112,14 @@ def clinics_set_active(*, clinics: QuerySet[Clinic], active: bool) -> int:
     return count
 
 
+def clinics_delete(*, clinics: QuerySet[Clinic]) -> int:
+    """Delete clinics for good (with their hours); retiring keeps them for the record. Returns how many."""
+    count = clinics.count()
+    clinics.delete()
+    directory.forget()
+    return count
+
+
 def service_save(*, service: Service) -> None:
     """Create or rename a service; the clinics offering it show the new name at once."""
     service.full_clean()

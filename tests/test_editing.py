@@ -158,3 +158,10 @@ def test_bulk_relocating_reports_a_clinic_that_fails_validation_instead_of_stopp
     assert report.failures[0].startswith("Bad: ")
     assert Clinic.objects.get(pk=good.pk).is_located
     assert not Clinic.objects.get(pk=bad.pk).is_located
+
+
+def test_a_clinic_deleted_in_the_admin_disappears_at_once(clinic, staff_client):
+    response = staff_client.post(reverse("admin:clinics_clinic_delete", args=[clinic.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert card() is None
+    assert not Clinic.objects.filter(pk=clinic.pk).exists()
