@@ -3,7 +3,7 @@
 For each database and size it loads N clinics into a scratch database (clinics scattered
 around real US ZIP centres, each with services and weekday hours), then measures for
 random US origins:
-- the search call (clinics.search.nearest.nearest_clinics): median and p95;
+- the search call (clinics.search.ranking.nearest_clinics): median and p95;
 - a naive baseline that loads every clinic and ranks them in Python with geopy;
 - over HTTP on one gunicorn server: a whole API request to /api/v1/clinics/nearest/ beside
   the trivial JSON endpoint /api/v1/health/.
@@ -60,7 +60,7 @@ def load_clinics(n: int, rng: random.Random) -> None:
     from django.db import connection, transaction
 
     from clinics.models import Clinic, OpeningHours, Service
-    from clinics.search.nearest import directory
+    from clinics.search.ranking import directory
 
     Clinic.objects.all().delete()
     Service.objects.all().delete()
@@ -210,7 +210,7 @@ def child(sizes: list[int], origins_count: int, http_requests: int, http_rounds:
     from django.core.management import call_command
     from django.db import connection
 
-    from clinics.search.nearest import SearchQuery, nearest_clinics
+    from clinics.search.ranking import SearchQuery, nearest_clinics
 
     call_command("migrate", verbosity=0)
     rng = random.Random(42)

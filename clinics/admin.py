@@ -80,6 +80,10 @@ class ClinicAdminForm(forms.ModelForm):
         }
 
 
+# How a warning names an approximate location ("placed at its ZIP code centre").
+APPROXIMATE_PLACES: dict[str, str] = {LocationSource.ZIP: "ZIP code centre", LocationSource.CITY: "city centre"}
+
+
 class LocationSourceFilter(admin.SimpleListFilter):
     title = "location"
     parameter_name = "location"
@@ -180,7 +184,7 @@ class ClinicAdmin(ImportExportModelAdmin):
         if result.outcome == Outcome.APPROXIMATE:
             self.message_user(
                 request,
-                f"{obj.name} was placed at its {obj.get_location_source_display().lower()}. "
+                f"{obj.name} was placed at its {APPROXIMATE_PLACES[obj.location_source]} (approximate). "
                 "Drag the pin to its door for a precise location.",
                 messages.WARNING,
             )

@@ -1,10 +1,13 @@
-"""Every change to clinics, their hours and their services: the one place that writes them.
+"""Every change to clinics, their hours and their services, and the one rule that goes with it.
 
-The admin, the spreadsheet import, the demo data and the management commands all write
-through these functions, so one rule holds for every change: **a clinic that changed gets a
-new ``updated_at``** (its cached search details are keyed by it: clinics/search/details.py),
-and when clinics come or go, the search counts the directory again. Writes are validated with
-``full_clean()`` first, so bad input changes nothing.
+The rule (``mark_changed``): **a clinic that changed gets a new ``updated_at``**, since its
+cached search card is keyed by it (clinics/search/details.py); and when clinics come or go, the
+search counts the directory again. The spreadsheet import, the demo data and the management
+commands write only through these functions. The admin saves a clinic with ``clinic_save`` and
+services with ``service_save``/``service_delete``; its hours inline and services field are saved
+by Django's own formset and form, after which it calls ``mark_changed``. A clinic or service is
+validated with ``full_clean()`` before it is written, and hours with ``hours.check_week``, so bad
+input changes nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.utils import timezone
 from clinics.hours import Interval, check_week
 from clinics.locating import BulkReport, LocateResult, Outcome, locate_clinic, prepare_for_save
 from clinics.models import Clinic, LocationSource, OpeningHours, Service, unique_slug
-from clinics.search.nearest import directory
+from clinics.search.ranking import directory
 
 
 def mark_changed(clinic_ids: Iterable[int]) -> None:

@@ -16,7 +16,7 @@ from import_export import fields, resources, widgets
 from clinics.editing import clinic_save, mark_changed, replace_hours
 from clinics.hours import hours_from_text, hours_to_text
 from clinics.models import CONTACT_FIELDS, Clinic, Service
-from clinics.search.params import split_slugs, unknown_services
+from clinics.search.params import split_slugs
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class ServiceSlugsWidget(widgets.ManyToManyWidget):
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         slugs = split_slugs(str(value or "").split(";"))
-        unknown = unknown_services(slugs)
+        unknown = Service.objects.unknown_slugs(slugs)
         if unknown:
             raise ValueError(f"Unknown service: {', '.join(unknown)}.")
         return list(Service.objects.filter(slug__in=slugs))

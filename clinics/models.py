@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -22,10 +23,23 @@ if TYPE_CHECKING:
     from clinics.search.geometry import BoundingBox
 
 
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+
+
+class ServiceQuerySet(models.QuerySet["Service"]):
+    def unknown_slugs(self, slugs: Sequence[str]) -> list[str]:
+        """The slugs that name no service here (anything that is not a slug is unknown without asking)."""
+        valid = [slug for slug in slugs if SLUG_RE.match(slug)]
+        known = set(self.filter(slug__in=valid).values_list("slug", flat=True)) if valid else set()
+        return [slug for slug in slugs if slug not in known]
+
+
 class Service(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.CharField(max_length=300, blank=True)
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

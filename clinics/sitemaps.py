@@ -23,8 +23,9 @@ class _PublicAddress(Sitemap):
         return super().get_protocol(protocol)
 
     def get_domain(self, site: Any = None) -> str:
-        if settings.SITE_URL:
-            return urlsplit(settings.SITE_URL).netloc
+        if settings.SITE_URL:  # the sitemap joins protocol://domain and each path, so a path prefix rides along
+            parts = urlsplit(settings.SITE_URL)
+            return parts.netloc + parts.path
         return super().get_domain(site)
 
 

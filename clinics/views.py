@@ -25,8 +25,8 @@ from clinics.links import public_url, web_url
 from clinics.maps import leaflet_options
 from clinics.models import Clinic, Service
 from clinics.search.nearby import NearbyClinics, search_nearby
-from clinics.search.nearest import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
-from clinics.search.params import SEARCH_PARAMS, Errors, SearchParams, parse_search
+from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search
+from clinics.search.ranking import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
 from clinics.throttling import search_allowed
 
@@ -58,7 +58,7 @@ def clinic_card(clinic: Clinic) -> ClinicCard:
 
 # The distances offered in the form; any other radius up to the maximum still works from a link.
 RADIUS_CHOICES: tuple[int, ...] = (5, 10, 25, 50, 100, 250)
-# The fields the error summary links to (the others have no visible input of their own).
+# The fields the error summary links to: those with an input that shows its own error.
 LINKED_FIELDS = ("q", "service", "radius")
 
 
@@ -168,31 +168,26 @@ def _more_url(request: HttpRequest, limit: int) -> str:
 @require_safe
 def find(request: HttpRequest) -> HttpResponse:
     """The shareable results page, /find/?q=61265&service=...; a bad link gets a message, never an error page."""
-    attempted = any(name in request.GET for name in SEARCH_PARAMS)
-    context: dict[str, Any] = {"searched": attempted}
-    status = 200
-    parsed = parse_search(request.GET) if attempted else None
-    params = parsed if isinstance(parsed, SearchParams) else None
-    errors = parsed if isinstance(parsed, dict) else None
-    if not attempted:
-        context["prompt"] = True
-    elif errors:
-        status = 400
+    if not any(name in request.GET for name in SEARCH_PARAMS):
+        return render(request, "clinics/find.html", {"searched": False, "prompt": True, **search_form_context()})
+    parsed = parse_search(request.GET)
+    context: dict[str, Any] = {"searched": True}
+    if isinstance(parsed, InvalidSearch):
         context["form_errors"] = [
-            (name, name in LINKED_FIELDS, message) for name, messages in errors.items() for message in messages
+            (name, name in LINKED_FIELDS, message) for name, messages in parsed.errors.items() for message in messages
         ]
-    elif not search_allowed(request):
-        status = 429
+        context.update(search_form_context(request.GET, parsed.chosen, parsed.errors))
+        return render(request, "clinics/find.html", context, status=400)
+    context.update(search_form_context(request.GET, parsed))
+    if not search_allowed(request):
         context["rate_limited"] = True
+        return render(request, "clinics/find.html", context, status=429)
+    found = search_nearby(parsed)
+    if isinstance(found, GeocodeFailure):
+        context["failure"] = found
     else:
-        assert params is not None
-        found = search_nearby(params)
-        if isinstance(found, GeocodeFailure):
-            context["failure"] = found
-        else:
-            context.update(_results_context(request, found, params.limit, params.radius_miles))
-    context.update(search_form_context(request.GET, params, errors))
-    return render(request, "clinics/find.html", context, status=status)
+        context.update(_results_context(request, found, parsed.limit, parsed.radius_miles))
+    return render(request, "clinics/find.html", context)
 
 
 def _results_context(request: HttpRequest, found: NearbyClinics, limit: int, radius: float) -> dict[str, Any]:

@@ -109,6 +109,17 @@ def envrate(name: str, default: str) -> str:
     return value
 
 
+SITE_URL_RE = re.compile(r"^https?://[^/\s?#]+(/[^\s?#]*)?$")
+
+
+def envsiteurl(name: str) -> str:
+    """The site's public address, e.g. https://clinics.example.org (no trailing slash); empty is allowed."""
+    value = envstr(name).rstrip("/")
+    if value and not SITE_URL_RE.match(value):
+        raise ImproperlyConfigured(f"{name} must be an address such as https://clinics.example.org, not {value!r}")
+    return value
+
+
 def envloglevel(name: str, default: str) -> str:
     value = envstr(name, default).upper()
     if value not in LOG_LEVELS:

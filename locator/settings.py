@@ -23,6 +23,7 @@ from locator.env import (
     envlist,
     envloglevel,
     envrate,
+    envsiteurl,
     envstr,
     read_env_file,
 )
@@ -37,7 +38,7 @@ check_deployment_safety(debug=DEBUG, secret_key=SECRET_KEY, allowed_hosts=ALLOWE
 
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # The public address for absolute links (sitemap, canonical links, JSON-LD); empty: the address each request came to.
-SITE_URL = envstr("SITE_URL").rstrip("/")
+SITE_URL = envsiteurl("SITE_URL")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -23,7 +23,7 @@ from pytest_django import DjangoDbBlocker
 
 from clinics.models import Clinic, OpeningHours, Service
 from clinics.search import details
-from clinics.search.nearest import directory as directory_size
+from clinics.search.ranking import directory as directory_size
 from tests.fakes import FakeGeocoder
 
 # Asking for any of these (directly or through another fixture) gives a test the database, as a django_db mark does.

@@ -16,7 +16,7 @@ from django.urls import reverse
 from clinics import editing
 from clinics.importing import ClinicResource
 from clinics.models import Clinic, Service
-from clinics.search.nearest import SearchQuery, nearest_clinics
+from clinics.search.ranking import SearchQuery, nearest_clinics
 from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db

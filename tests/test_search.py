@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 import pytest
 
 from clinics.search.geometry import EARTH_RADIUS_MILES, bounding_box, haversine_miles
-from clinics.search.nearest import NEAREST_FALLBACK_COUNT, SearchQuery, nearest_clinics
+from clinics.search.ranking import NEAREST_FALLBACK_COUNT, SearchQuery, nearest_clinics
 from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,13 +5,19 @@ from html import unescape
 import pytest
 from django.http import QueryDict
 
-from clinics.search.params import SearchParams, parse_flag, parse_search, split_slugs
+from clinics.search.params import InvalidSearch, SearchParams, parse_flag, parse_search, split_slugs
 
 pytestmark = pytest.mark.django_db
 
 
 def parse(query: str):
     return parse_search(QueryDict(query))
+
+
+def errors(query: str):
+    invalid = parse(query)
+    assert isinstance(invalid, InvalidSearch)
+    return invalid.errors
 
 
 def test_a_zip_alone_gets_the_defaults(demo_data):
@@ -41,25 +47,25 @@ def test_split_slugs_drops_blanks_and_repeats():
 
 
 def test_every_bad_parameter_is_reported_at_once(demo_data):
-    errors = parse("q=61265&radius=far&limit=0&open_now=maybe&service=reiki")
-    assert sorted(errors) == ["limit", "open_now", "radius", "service"]
+    found = errors("q=61265&radius=far&limit=0&open_now=maybe&service=reiki")
+    assert list(found) == ["service", "radius", "open_now", "limit"]  # the form's order
 
 
 def test_half_a_location_names_the_missing_half(demo_data):
-    assert list(parse("lat=41.5")) == ["lng"]
-    assert list(parse("lng=-90.5")) == ["lat"]
+    assert list(errors("lat=41.5")) == ["lng"]
+    assert list(errors("lng=-90.5")) == ["lat"]
 
 
 def test_a_bad_coordinate_is_not_also_called_missing(demo_data):
-    assert list(parse("lat=north&lng=-90.5")) == ["lat"]
+    assert list(errors("lat=north&lng=-90.5")) == ["lat"]
 
 
 def test_nothing_to_search_for_asks_for_a_place(demo_data):
-    assert parse("radius=10") == {"q": ["Enter a ZIP code, a city and state, or an address."]}
+    assert errors("radius=10") == {"q": ["Enter a ZIP code, a city and state, or an address."]}
 
 
 def test_a_long_unknown_service_is_shortened_in_its_message(demo_data):
-    (message,) = parse("q=61265&service=" + "x" * 90)["service"]
+    (message,) = errors("q=61265&service=" + "x" * 90)["service"]
     assert "x" * 39 + "…" in message
     assert len(message) < 150
 
@@ -74,3 +80,12 @@ def test_the_page_and_the_api_say_the_same_thing(demo_data, client, query):
     assert api.status_code == page.status_code == 400
     messages = next(iter(api.json()["error"]["fields"].values()))
     assert messages[0] in unescape(page.content.decode())
+
+
+def test_the_valid_choices_of_an_invalid_search_are_kept(demo_data):
+    invalid = parse("q=61265&radius=10&service=aquatic-therapy&service=reiki&open_now=on&limit=0")
+    assert invalid.chosen == SearchParams("61265", None, None, 10.0, ["aquatic-therapy"], True, 10)
+
+
+def test_a_blank_service_is_named_as_blank(demo_data):
+    assert "“(blank)”" in errors("q=61265&service=%00")["service"][0]

@@ -98,3 +98,10 @@ def test_a_mistyped_log_level_refuses_to_start():
     result = start_django(LOG_LEVEL="LOUD")
     assert result.returncode != 0
     assert "LOG_LEVEL must be one of" in result.stderr
+
+
+@pytest.mark.parametrize("address", ["clinics.example.org", "ftp://clinics.example.org", "https://"])
+def test_a_site_url_that_is_not_a_web_address_refuses_to_start(address):
+    result = start_django(SITE_URL=address)
+    assert result.returncode != 0
+    assert "SITE_URL must be an address such as https://clinics.example.org" in result.stderr

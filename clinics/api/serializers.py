@@ -11,7 +11,7 @@ from rest_framework import serializers
 from clinics.hours import status_at, week_table
 from clinics.links import public_url
 from clinics.models import CONTACT_FIELDS, Clinic, Service
-from clinics.search.nearest import ClinicMatch
+from clinics.search.ranking import ClinicMatch
 
 
 class ServiceSerializer(serializers.ModelSerializer):
@@ -111,9 +111,7 @@ def clinic_json(clinic: Clinic, request: Any) -> dict[str, Any]:
     DRF's field machinery costs more than the search itself (docs/performance.md); the fields
     are the same list (API_CLINIC_FIELDS), and a test keeps the two outputs identical.
     """
-    out = {
-        name: _COMPUTED[name](clinic) if name in _COMPUTED else getattr(clinic, name) for name in API_CLINIC_FIELDS[:-1]
-    }
+    out = {name: _COMPUTED[name](clinic) if name in _COMPUTED else getattr(clinic, name) for name in _STORED}
     out["url"] = public_url(request, clinic.get_absolute_url())
     return out
 

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from clinics.api.errors import GeocodeError
 from clinics.api.filters import ClinicFilter
-from clinics.api.params import nearest_openapi_parameters
+from clinics.api.openapi import nearest_openapi_parameters
 from clinics.api.renderers import GeoJSONRenderer
 from clinics.api.serializers import (
     ClinicDetailSerializer,
@@ -25,7 +25,7 @@ from clinics.api.serializers import (
 from clinics.geocoding import GeocodeFailure
 from clinics.models import Clinic, Service
 from clinics.search.nearby import search_nearby
-from clinics.search.params import parse_search
+from clinics.search.params import InvalidSearch, parse_search
 from clinics.throttling import AnonThrottle, SearchThrottle
 
 ERROR_SCHEMA = inline_serializer(
@@ -128,8 +128,8 @@ class NearestClinicsView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = parse_search(request.query_params)
-        if isinstance(params, dict):
-            raise ValidationError(params)
+        if isinstance(params, InvalidSearch):
+            raise ValidationError(params.errors)
         found = search_nearby(params)
         if isinstance(found, GeocodeFailure):
             raise GeocodeError(found)

@@ -8,7 +8,7 @@
 - ``lookup``: ``geocode()``, the entry point: validation, the order of lookups, the address fallback.
 """
 
-from clinics.geocoding.lookup import MAX_QUERY_LENGTH, geocode
+from clinics.geocoding.lookup import MAX_QUERY_LENGTH, geocode, validate_query
 from clinics.geocoding.offline import lookup_city, lookup_zip, timezone_for_zip, warm_up
 from clinics.geocoding.online import geocode_online, online_geocoder_configured
 from clinics.geocoding.results import FailureCode, GeocodeFailure, GeocodeResult, Place, Precision
@@ -26,5 +26,6 @@ __all__ = [
     "lookup_zip",
     "online_geocoder_configured",
     "timezone_for_zip",
+    "validate_query",
     "warm_up",
 ]

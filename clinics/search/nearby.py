@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from clinics.geocoding import GeocodeFailure, Place, Precision, geocode
-from clinics.search.nearest import SearchQuery, SearchResult, nearest_clinics
 from clinics.search.params import SearchParams
+from clinics.search.ranking import SearchQuery, SearchResult, nearest_clinics
 
 YOUR_LOCATION = "Your location"
 

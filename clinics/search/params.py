@@ -9,25 +9,23 @@ error summary and an API client's 400. ``PARAMETERS`` documents the same rules f
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from clinics.geocoding import MAX_QUERY_LENGTH
+from clinics.geocoding import validate_query
 from clinics.models import Service
-from clinics.search.nearest import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
+from clinics.search.ranking import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
 
 MIN_RADIUS_MILES = 0.1
-# The query-string names that make a request to /find/ a search (anything else, e.g. utm_*, is ignored).
-SEARCH_PARAMS = ("q", "lat", "lng", "radius", "service", "open_now", "limit")
+# The query-string names that make a request to /find/ a search (anything else, e.g. utm_*, is ignored),
+# in the order the form shows them, which is the order errors are listed in.
+SEARCH_PARAMS = ("q", "lat", "lng", "service", "radius", "open_now", "limit")
 # How "open now" reads in a link or a query string.
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "t", "y"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "f", "n", ""})
-SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 MAX_NUMBER_LENGTH = 50
 
-ASK_FOR_A_PLACE = "Enter a ZIP code, a city and state, or an address."
 LOCATION_RETRY = "Try “Use my location” again, or type a ZIP code."
 
 
@@ -120,13 +118,6 @@ def split_slugs(values: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(part.strip() for value in values for part in str(value).split(",") if part.strip()))
 
 
-def unknown_services(slugs: Sequence[str]) -> list[str]:
-    """The slugs that name no service in the catalogue (anything that is not a slug among them)."""
-    valid = [slug for slug in slugs if SLUG_RE.match(slug)]
-    known = set(Service.objects.filter(slug__in=valid).values_list("slug", flat=True)) if valid else set()
-    return [slug for slug in slugs if slug not in known]
-
-
 def _shorten(text: str, length: int = 40) -> str:
     text = " ".join(text.replace("\x00", "").split())
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -135,28 +126,33 @@ def _shorten(text: str, length: int = 40) -> str:
 Errors = dict[str, list[str]]
 
 
-def parse_search(query: Mapping[str, Any]) -> SearchParams | Errors:
-    """The search a query string asks for, or a message for each bad parameter.
+@dataclass(frozen=True)
+class InvalidSearch:
+    """A search with bad parameters: a message for each (in the form's order), and what did read well.
 
-    ``query`` is a QueryDict (``service`` may repeat) or a plain mapping.
+    ``chosen`` holds the valid choices, with defaults in place of the bad ones, so the form can be
+    shown again as the visitor left it.
+    """
+
+    errors: Errors
+    chosen: SearchParams
+
+
+def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
+    """The search a query string asks for, or why it cannot be run.
+
+    ``query`` is a QueryDict (``service`` may repeat) or a plain mapping. What the text itself may
+    be (its length, its characters) is the geocoder's rule (clinics.geocoding.validate_query), so
+    it is checked when the text is looked up, with the geocoder's own failure codes.
     """
     errors: Errors = {}
     numbers: dict[str, Any] = {}
     for param in NUMBERS:
         raw = query.get(param.name)
-        if raw is None:
-            numbers[param.name] = param.default
-            continue
-        value = param.parse(str(raw))
-        if value is None:
+        value = param.default if raw is None else param.parse(str(raw))
+        if raw is not None and value is None:
             errors[param.name] = [param.message]
         numbers[param.name] = value
-
-    text = str(query.get("q") or "")
-    if "\x00" in text:
-        errors["q"] = ["That doesn't look like a place. " + ASK_FOR_A_PLACE]
-    elif len(text) > MAX_QUERY_LENGTH:
-        errors["q"] = [f"That is too long for a ZIP code, city or address. Use at most {MAX_QUERY_LENGTH} characters."]
 
     open_now = parse_flag(query.get("open_now"))
     if open_now is None:
@@ -165,28 +161,32 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | Errors:
     getlist = getattr(query, "getlist", None)
     raw_services = getlist("service") if getlist else query.get("service") or []
     services = split_slugs([raw_services] if isinstance(raw_services, str) else raw_services)
-    unknown = unknown_services(services)
+    unknown = Service.objects.unknown_slugs(services)
     if unknown:
-        errors["service"] = [
-            f"We don't offer a service called “{_shorten(unknown[0])}”. Choose one of our services, or any service."
-        ]
+        shown = _shorten(unknown[0]) or "(blank)"
+        errors["service"] = [f"We don't offer a service called “{shown}”. Choose one of our services, or any service."]
 
+    text = str(query.get("q") or "")
     has_lat, has_lng = query.get("lat") is not None, query.get("lng") is not None
     if has_lat != has_lng:
         errors["lng" if has_lat else "lat"] = [
             "Your location was incomplete (give both lat and lng). " + LOCATION_RETRY
         ]
-    elif not has_lat and not text.strip() and "q" not in errors:
-        errors["q"] = [ASK_FOR_A_PLACE]
+    elif not has_lat and not text.strip():
+        empty = validate_query(text)
+        assert empty is not None
+        errors["q"] = [empty.message]
 
-    if errors:
-        return errors
-    return SearchParams(
+    params = SearchParams(
         text=text,
         latitude=numbers["lat"],
         longitude=numbers["lng"],
-        radius_miles=float(numbers["radius"]),
-        services=services,
+        radius_miles=float(numbers["radius"] if numbers["radius"] is not None else DEFAULT_RADIUS_MILES),
+        services=[slug for slug in services if slug not in unknown],
         open_now=bool(open_now),
-        limit=int(numbers["limit"]),
+        limit=int(numbers["limit"] if numbers["limit"] is not None else DEFAULT_LIMIT),
     )
+    if errors:
+        ordered = {name: errors[name] for name in SEARCH_PARAMS if name in errors}
+        return InvalidSearch(ordered, params)
+    return params

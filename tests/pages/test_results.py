@@ -88,7 +88,6 @@ def test_unknown_place_gets_a_clear_message(client, demo_data):
         ("q=61265&limit=0", "We can show between 1 and 50 clinics at a time."),
         ("q=61265&limit=51", "We can show between 1 and 50 clinics at a time."),
         ("q=61265&limit=ten", "We can show between 1 and 50 clinics at a time."),
-        ("q=" + "x%3Cscript%3E" * 50, "That is too long for a ZIP code, city or address."),
         ("lat=41.5", "Your location was incomplete (give both lat and lng)."),
         ("lng=-90.5", "Your location was incomplete (give both lat and lng)."),
         ("lat=abc&lng=-90.5", "Your location didn't come through correctly (lat must be a number"),
@@ -107,6 +106,29 @@ def test_invalid_parameters_get_a_clear_message(client, demo_data, query, messag
     assert 'role="alert"' in page
     assert result_slugs(page) == []
     assert "<script>" not in page
+
+
+def test_text_too_long_for_a_place_gets_the_geocoders_message(client, demo_data):
+    response = client.get("/find/?q=" + "x%3Cscript%3E" * 50)
+    page = html(response)
+    assert "That is too long to be an address; use at most 200 characters." in unescape(page)
+    assert result_slugs(page) == []
+    assert "<script>" not in page
+
+
+def test_an_error_keeps_the_visitors_other_choices(client, demo_data):
+    page = html(client.get("/find/?q=61265&radius=10&service=aquatic-therapy&open_now=true&limit=0"))
+    assert "We can show between 1 and 50 clinics at a time." in page
+    assert '<option value="10" selected>' in page
+    assert '<option value="aquatic-therapy" selected>' in page
+    assert 'name="open_now" value="true" checked' in page
+    assert 'value="61265"' in page
+
+
+def test_errors_are_listed_in_the_order_of_the_form(client, demo_data):
+    page = unescape(html(client.get("/find/?q=61265&limit=0&radius=abc&service=reiki")))
+    positions = [page.index(words) for words in ("We don't offer", "Choose a distance", "We can show")]
+    assert positions == sorted(positions)
 
 
 def test_garbage_text_that_is_not_too_long_gets_the_geocoder_message(client, demo_data):
