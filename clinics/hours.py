@@ -21,8 +21,11 @@ def format_time(value: time) -> str:
     return f"{hour} {suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d} {suffix}"
 
 
-def format_intervals(intervals: Iterable[OpeningHours]) -> str:
-    parts = [f"{format_time(i.opens)}–{format_time(i.closes)}" for i in intervals]
+Interval = tuple[int, time, time]  # weekday (0 = Monday), opens, closes
+
+
+def format_intervals(intervals: Iterable[tuple[time, time]]) -> str:
+    parts = [f"{format_time(opens)}–{format_time(closes)}" for opens, closes in intervals]
     return ", ".join(parts) if parts else "Closed"
 
 
@@ -46,7 +49,7 @@ def status_at(clinic: Clinic, at: datetime | None = None) -> HoursStatus:
 
     Reads ``clinic.hours.all()``, so prefetched hours are used when the caller prefetched them.
     """
-    return Week.of(clinic.hours.all(), clinic.timezone).status(at)
+    return Week.for_clinic(clinic).status(at)
 
 
 def _open_at(intervals: Iterable[tuple[time, time]], local_time: time) -> bool:
@@ -67,17 +70,17 @@ class Week:
     texts: tuple[str, ...]  # "7 AM–7 PM", "Closed"
 
     @classmethod
-    def of(cls, intervals: Iterable[OpeningHours], timezone: str) -> Week:
-        by_day: list[list[OpeningHours]] = [[] for _ in range(7)]
-        for interval in intervals:
-            by_day[interval.weekday].append(interval)
-        for day in by_day:
-            day.sort(key=lambda i: i.opens)
-        return cls(
-            zone=zone_named(timezone),
-            days=tuple(tuple((i.opens, i.closes) for i in day) for day in by_day),
-            texts=tuple(format_intervals(day) for day in by_day),
-        )
+    def of(cls, intervals: Iterable[Interval], timezone: str) -> Week:
+        by_day: list[list[tuple[time, time]]] = [[] for _ in range(7)]
+        for weekday, opens, closes in intervals:
+            by_day[weekday].append((opens, closes))
+        days = tuple(tuple(sorted(day)) for day in by_day)
+        return cls(zone=zone_named(timezone), days=days, texts=tuple(format_intervals(day) for day in days))
+
+    @classmethod
+    def for_clinic(cls, clinic: Clinic) -> Week:
+        """From ``clinic.hours.all()``: prefetched hours are used when the caller prefetched them."""
+        return cls.of(((h.weekday, h.opens, h.closes) for h in clinic.hours.all()), clinic.timezone)
 
     def status(self, at: datetime | None = None) -> HoursStatus:
         local = (at or dj_timezone.now()).astimezone(self.zone)
@@ -99,7 +102,7 @@ class DayHours:
 
 def week_table(clinic: Clinic) -> list[DayHours]:
     """Monday to Sunday, each day's hours as text ("Closed" for a day without intervals)."""
-    week = Week.of(clinic.hours.all(), clinic.timezone)
+    week = Week.for_clinic(clinic)
     return [DayHours(day.value, day.label, week.texts[day.value], list(week.days[day.value])) for day in Weekday]
 
 
@@ -114,9 +117,6 @@ def hours_to_text(intervals: Iterable[OpeningHours]) -> str:
     """'Mon 07:00-19:00; Tue 07:00-19:00': the spreadsheet form of a clinic's week."""
     ordered = sorted(intervals, key=lambda i: (i.weekday, i.opens))
     return "; ".join(f"{DAY_ABBREVIATIONS[i.weekday]} {i.opens:%H:%M}-{i.closes:%H:%M}" for i in ordered)
-
-
-Interval = tuple[int, time, time]  # weekday (0 = Monday), opens, closes
 
 
 def hours_from_text(text: str) -> list[Interval]:

@@ -78,7 +78,7 @@ def test_open_now_agrees_with_the_clock_on_the_wall_every_quarter_hour_across_ds
         (5, time(9), time(10)),
     ]
     clinic = ClinicFactory(name="Split", latitude=41.0, longitude=-90.0, timezone="America/Chicago", hours=hours)
-    week = Week.of(clinic.hours.all(), clinic.timezone)
+    week = Week.for_clinic(clinic)
     moment = datetime(2026, 3, 6, 0, 0, tzinfo=UTC)  # across the start of DST on 2026-03-08
     while moment < datetime(2026, 3, 13, tzinfo=UTC):
         wall = moment.astimezone(ZoneInfo("America/Chicago"))

@@ -89,3 +89,16 @@ def test_the_valid_choices_of_an_invalid_search_are_kept(demo_data):
 
 def test_a_blank_service_is_named_as_blank(demo_data):
     assert "“(blank)”" in errors("q=61265&service=%00")["service"][0]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("limit=5_0", "limit"), ("limit=５", "limit"), ("radius=1_0", "radius"), ("lat=４1&lng=-90", "lat")],
+)
+def test_only_plain_decimal_numbers_are_read(demo_data, query, field):
+    assert field in errors(f"q=61265&{query}")
+
+
+@pytest.mark.parametrize(("query", "radius"), [("radius=+5", 5.0), ("radius=.5", 0.5), ("radius=1e1", 10.0)])
+def test_ordinary_ways_of_writing_a_number_are_read(demo_data, query, radius):
+    assert parse(f"q=61265&{query}").radius_miles == radius

@@ -13,14 +13,14 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from clinics.hours import Week
-from clinics.models import Clinic
+from clinics.hours import Interval, Week
+from clinics.models import Clinic, OpeningHours
 from clinics.search.box import BoxRow
 
 
 class ClinicDetails(NamedTuple):
-    clinic: Clinic  # with services and hours prefetched; shared by every search, so never modified
-    week: Week  # its hours, ready for open-now and today's hours
+    clinic: Clinic  # with its services prefetched; shared by every search, so never modified
+    week: Week  # its hours, ready for open-now and today's hours (not prefetched on the clinic)
 
 
 class DetailsCache:
@@ -48,13 +48,21 @@ class DetailsCache:
                     self._entries.move_to_end((row.pk, row.version))
         missing = [row for row in rows if row.pk not in found]
         if missing:
-            fetched = Clinic.objects.with_details().in_bulk([row.pk for row in missing])
+            ids = [row.pk for row in missing]
+            # Hours as plain tuples for the Week: model instances for them would only be thrown away.
+            fetched = Clinic.objects.active().prefetch_related("services").in_bulk(ids)
+            hours: dict[int, list[Interval]] = {}
+            intervals = OpeningHours.objects.filter(clinic_id__in=ids).values_list(
+                "clinic_id", "weekday", "opens", "closes"
+            )
+            for clinic_id, weekday, opens, closes in intervals:
+                hours.setdefault(clinic_id, []).append((weekday, opens, closes))
             with self._lock:
                 for row in missing:
                     clinic = fetched.get(row.pk)
                     if clinic is None:
                         continue
-                    details = ClinicDetails(clinic, Week.of(clinic.hours.all(), clinic.timezone))
+                    details = ClinicDetails(clinic, Week.of(hours.get(row.pk, []), clinic.timezone))
                     found[row.pk] = details
                     self._entries[(row.pk, row.version)] = (now, details)
                 while len(self._entries) > self.max_entries:

@@ -9,6 +9,7 @@ error summary and an API client's 400. ``PARAMETERS`` documents the same rules f
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,8 @@ SEARCH_PARAMS = ("q", "lat", "lng", "service", "radius", "open_now", "limit")
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "t", "y"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "f", "n", ""})
 MAX_NUMBER_LENGTH = 50
+INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
+DECIMAL_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 LOCATION_RETRY = "Try “Use my location” again, or type a ZIP code."
 
@@ -55,14 +58,15 @@ class Number:
     description: str
 
     def parse(self, raw: str) -> float | int | None:
-        """The value, or None when it is not a number within the bounds."""
+        """The value, or None when it is not a plain decimal number within the bounds.
+
+        Python's int() and float() also read "5_0", full-width digits and "nan"; a link
+        or a client writing those has made a mistake worth telling it about.
+        """
         raw = raw.strip()
-        if len(raw) > MAX_NUMBER_LENGTH:
+        if len(raw) > MAX_NUMBER_LENGTH or not (INTEGER_RE if self.integer else DECIMAL_RE).match(raw):
             return None
-        try:
-            value: float | int = int(raw) if self.integer else float(raw)
-        except ValueError:
-            return None
+        value: float | int = int(raw) if self.integer else float(raw)
         if not math.isfinite(value) or not self.minimum <= value <= self.maximum:
             return None
         return value
