@@ -2,7 +2,7 @@
 
 Built-in geometric types only (no PostGIS). The composite latitude/longitude B-tree still
 serves SQLite; on PostgreSQL it scanned a whole latitude band at 100,000 clinics
-(docs/performance.md). The expression must match clinics/search_sql.py exactly.
+(docs/performance.md). The expression must match clinics/search/box.py exactly.
 """
 
 from django.db import migrations
