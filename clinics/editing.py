@@ -110,8 +110,9 @@ def set_services(*, clinic: Clinic, services: Iterable[Service]) -> bool:
 
 def clinics_set_active(*, clinics: QuerySet[Clinic], active: bool) -> int:
     """Retire clinics (hidden from visitors) or bring them back; returns how many."""
-    count = clinics.update(is_active=active, updated_at=timezone.now())
-    directory.forget()
+    ids = list(clinics.values_list("pk", flat=True))
+    count = Clinic.objects.filter(pk__in=ids).update(is_active=active)
+    mark_changed(ids)
     return count
 
 

@@ -49,8 +49,8 @@ class DetailsCache:
         missing = [row for row in rows if row.pk not in found]
         if missing:
             ids = [row.pk for row in missing]
-            # Hours as plain tuples for the Week: model instances for them would only be thrown away.
             fetched = Clinic.objects.active().prefetch_related("services").in_bulk(ids)
+            # Hours as plain tuples for the Week: model instances for them would only be thrown away.
             hours: dict[int, list[Interval]] = {}
             intervals = OpeningHours.objects.filter(clinic_id__in=ids).values_list(
                 "clinic_id", "weekday", "opens", "closes"

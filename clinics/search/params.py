@@ -1,9 +1,10 @@
 """What a nearest search may ask for, and the one validator the results page and the API share.
 
 ``parse_search`` reads a query string (``/find/?q=61265&radius=10`` or the API's) into
-``SearchParams``, or into a message per bad parameter. Messages are written for the person who
-typed (or was sent) the link and name the parameter's limits, so the same words serve the page's
-error summary and an API client's 400. ``PARAMETERS`` documents the same rules for OpenAPI.
+``SearchParams``, or into ``InvalidSearch`` with a message per bad parameter. Messages are written
+for the person who typed (or was sent) the link and name the parameter's limits, so the same words
+serve the page's error summary and an API client's 400. clinics/api/openapi.py documents the same
+``NUMBERS`` table for OpenAPI.
 """
 
 from __future__ import annotations
@@ -153,10 +154,10 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
     numbers: dict[str, Any] = {}
     for param in NUMBERS:
         raw = query.get(param.name)
-        value = param.default if raw is None else param.parse(str(raw))
+        value = None if raw is None else param.parse(str(raw))
         if raw is not None and value is None:
             errors[param.name] = [param.message]
-        numbers[param.name] = value
+        numbers[param.name] = param.default if value is None else value  # the default stands in for a bad value
 
     open_now = parse_flag(query.get("open_now"))
     if open_now is None:
@@ -185,10 +186,10 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
         text=text,
         latitude=numbers["lat"],
         longitude=numbers["lng"],
-        radius_miles=float(numbers["radius"] if numbers["radius"] is not None else DEFAULT_RADIUS_MILES),
+        radius_miles=float(numbers["radius"]),
         services=[slug for slug in services if slug not in unknown],
         open_now=bool(open_now),
-        limit=int(numbers["limit"] if numbers["limit"] is not None else DEFAULT_LIMIT),
+        limit=int(numbers["limit"]),
     )
     if errors:
         ordered = {name: errors[name] for name in SEARCH_PARAMS if name in errors}
