@@ -7,21 +7,25 @@ DRF's throttle reads a client's history from the cache and writes it back: two r
 to Redis per request, and two requests of one client in different workers can each write
 over the other's count. On Redis the same sliding window runs as one Lua script instead: one
 round trip, and atomic. Other caches (the local-memory one in development) keep DRF's way.
+
+When Redis is down or hung, the limit fails open: the visitor is served without being counted,
+for as long as clinics/shared_cache.py keeps Redis paused (logged once per outage, each request
+let through counted), and counting resumes by itself when Redis answers again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import NoScriptError
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
+
+from clinics.shared_cache import breaker, guarded
 
 # The history of one client as a sorted set of request times: drop those older than the
 # window, refuse when the rest fill the rate (answering the oldest time, for Retry-After),
@@ -36,7 +40,7 @@ redis.call('ZADD', key, now, ARGV[4])
 redis.call('EXPIRE', key, math.ceil(window))
 return false
 """
-log = logging.getLogger(__name__)
+UNCOUNTED = object()  # what a rate-limit count answers when Redis could not be asked
 SLIDING_WINDOW_SHA = hashlib.sha1(SLIDING_WINDOW.encode()).hexdigest()  # the name Redis knows the script by
 
 
@@ -48,12 +52,6 @@ def _redis() -> Any | None:
     if not isinstance(caches["default"], RedisCache):
         return None
     return get_redis_connection("default")
-
-
-def _cache_ignores_redis_errors() -> bool:
-    """django-redis's documented IGNORE_EXCEPTIONS option, read from settings as django-redis reads it."""
-    options: dict[str, Any] = settings.CACHES["default"].get("OPTIONS", {})  # type: ignore[assignment]
-    return bool(options.get("IGNORE_EXCEPTIONS", getattr(settings, "DJANGO_REDIS_IGNORE_EXCEPTIONS", False)))
 
 
 def _sliding_window(client: Any, key: str, *args: object) -> bytes | None:
@@ -86,19 +84,19 @@ class SharedCacheRateThrottle(AnonRateThrottle):
             return True
         self.now = self.timer()
         member = f"{self.now}:{uuid.uuid4().hex}"
-        try:
-            oldest = _sliding_window(
+        oldest = guarded(
+            lambda: _sliding_window(
                 client, self.cache.make_key(self.key), self.now, self.duration, self.num_requests, member
-            )
-        except RedisError:
-            # As django-redis's IGNORE_EXCEPTIONS does for the cache: if told to, serve without counting.
-            if not _cache_ignores_redis_errors():
-                raise
-            log.warning("rate limit not counted: Redis is unavailable", exc_info=True)
+            ),
+            UNCOUNTED,
+        )
+        if oldest is UNCOUNTED:
+            # Redis is down or paused (clinics/shared_cache.py): the visitor is served, not counted.
+            breaker.count_let_through()
             return True
         if oldest is None:
             return True
-        self.oldest = float(oldest)
+        self.oldest = float(oldest)  # type: ignore[arg-type]
         return False
 
     def wait(self) -> float | None:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from clinics.geocoding import GeocodeFailure
+from clinics.health import RETRY_AFTER_SECONDS
 from clinics.hours import clinic_zone, status_at, week_table
 from clinics.jsonld import clinic_jsonld, jsonld_script
 from clinics.links import public_url, web_url
@@ -306,6 +307,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A way back in (search, the clinic list) instead of a dead end; no database needed."""
     return render(request, "404.html", status=404)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The database is unreachable: a friendly 503 that asks browsers and crawlers to come back soon."""
+    try:
+        body = loader.get_template("503.html").render({"retry_path": request.get_full_path()})
+    except Exception:  # the error page itself must never fail
+        log.exception("503.html could not be rendered")
+        body = "<h1>Clinic search is briefly unavailable</h1><p>Please try again in a minute.</p>"
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

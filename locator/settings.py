@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from locator.env import (
     DEVELOPMENT_SECRET_KEY,
@@ -105,20 +107,43 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database answers in seconds (a friendly 503), not after the OS's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 3))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = envstr("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": envstr("CACHE_KEY_PREFIX", "locator"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
+# Redis is an accelerator, never a dependency (clinics/shared_cache.py): each call waits at most
+# REDIS_TIMEOUT seconds, is never retried, and a failure pauses Redis for this process for
+# REDIS_RETRY_AFTER seconds, during which the cache answers misses and rate limits let visitors through.
+REDIS_TIMEOUT = envfloat("REDIS_TIMEOUT", 0.25)
+REDIS_RETRY_AFTER = envfloat("REDIS_RETRY_AFTER", 10.0)
+
+
+def redis_cache(url: str, *, timeout: float = REDIS_TIMEOUT, key_prefix: str = "locator") -> dict[str, Any]:
+    """The cache settings for Redis at ``url`` (also used by the tests that take Redis away)."""
+    return {
+        "BACKEND": "clinics.shared_cache.FailOpenRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": timeout,
+            "SOCKET_TIMEOUT": timeout,
+            # redis-py retries a failed command with backoff by default; here a failure is answered at once.
+            "CONNECTION_POOL_KWARGS": {"retry": Retry(NoBackoff(), 0)},
+            # Off: FailOpenRedisCache handles every failure itself (its breaker must see them).
+            "IGNORE_EXCEPTIONS": False,
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL, key_prefix=envstr("CACHE_KEY_PREFIX", "locator"))}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Readiness (clinics/health.py) answers 503 when the database is down; with this on, also when Redis is.
+READY_REQUIRES_CACHE = envbool("READY_REQUIRES_CACHE", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

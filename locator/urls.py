@@ -3,14 +3,17 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from clinics.api.errors import json_not_found, json_server_error
-from clinics.views import page_not_found, server_error
+from clinics import health
+from clinics.api.errors import json_not_found, json_server_error, json_service_unavailable
+from clinics.views import page_not_found, server_error, service_unavailable
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("clinics.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("health/live/", health.live, name="health-live"),
+    path("health/ready/", health.ready, name="health-ready"),
     path("", include("clinics.urls")),
 ]
 
@@ -22,6 +25,11 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    """Any uncaught error; one that means the database is unreachable answers 503 with Retry-After."""
+    if health.database_unavailable():
+        if request.path.startswith("/api/"):
+            return json_service_unavailable(request)
+        return service_unavailable(request)
     if request.path.startswith("/api/"):
         return json_server_error(request)
     return server_error(request)

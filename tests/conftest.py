@@ -24,6 +24,7 @@ from pytest_django import DjangoDbBlocker
 from clinics.models import Clinic, OpeningHours, Service
 from clinics.search import details
 from clinics.search.ranking import directory as directory_size
+from clinics.shared_cache import breaker
 from tests.fakes import FakeGeocoder
 
 # Asking for any of these (directly or through another fixture) gives a test the database, as a django_db mark does.
@@ -37,6 +38,7 @@ def uses_database(fixturenames: Iterable[str], django_db_mark: pytest.Mark | Non
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     """Each test starts with an empty cache (geocoder answers, throttles) and no online geocoder."""
+    breaker.reset()
     cache.clear()
     details.cache.clear()
     directory_size.forget()

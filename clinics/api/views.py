@@ -23,6 +23,7 @@ from clinics.api.serializers import (
     nearby_cards,
 )
 from clinics.geocoding import GeocodeFailure
+from clinics.health import RETRY_AFTER_SECONDS, readiness
 from clinics.models import Clinic, Service
 from clinics.search.nearby import search_nearby
 from clinics.search.params import InvalidSearch, parse_search
@@ -179,11 +180,27 @@ class ClinicGeoJSONView(APIView):
 
 @extend_schema(
     tags=["meta"],
-    summary="Health check",
-    responses={200: inline_serializer("Health", {"status": serializers.CharField()})},
+    summary="Readiness: the database and the shared cache",
+    description=(
+        '200 with `status` "ok", or "degraded" when the shared cache is down (searches still answer); '
+        '503 with `status` "unavailable" when the database cannot be reached. `failed` names what failed.'
+    ),
+    responses={
+        200: inline_serializer(
+            "Health",
+            {
+                "status": serializers.ChoiceField(["ok", "degraded", "unavailable"]),
+                "failed": serializers.ListField(child=serializers.CharField()),
+                "checks": serializers.DictField(child=serializers.DictField()),
+            },
+        ),
+        503: OpenApiResponse(description="The database cannot be reached (same shape as 200)."),
+    },
 )
 class HealthView(APIView):
-    """A trivial answer for load balancers (and the yardstick in the search benchmark)."""
+    """The readiness check (clinics/health.py) for clients of the API; /health/live/ is the liveness check."""
 
     def get(self, request: Request) -> Response:
-        return Response({"status": "ok"})
+        body, code = readiness()
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if code == 503 else None
+        return Response(body, status=code, headers=headers)

@@ -144,10 +144,6 @@ def test_bad_page_size_gets_a_400(demo_data, client, page_size):
     assert error["fields"]["page_size"] == ["Enter a whole number from 1 to 100."]
 
 
-def test_health_check(db, client):
-    assert client.get("/api/v1/health/").json() == {"status": "ok"}
-
-
 def test_search_results_describe_a_clinic_exactly_as_the_clinic_list_does(demo_data, rf):
     from clinics.api.serializers import ClinicSerializer, clinic_json
 

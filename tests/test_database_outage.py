@@ -1,0 +1,123 @@
+"""With the database unreachable, visitors get a friendly 503 at once, the API a JSON 503, and health tells the truth.
+
+A real gunicorn server (DEBUG off) is started in a subprocess with DATABASE_URL naming a port where
+nothing listens, as when the database server is down or its port is closed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.network import closed_port
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSWER_BOUND_SECONDS = 2.0
+
+
+def wait_until_live(base: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Until the worker has loaded the app: gunicorn listens before its workers are ready."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited: {process.stderr.read() if process.stderr else ''}")
+        try:
+            with urllib.request.urlopen(base + "/health/live/", timeout=5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+@pytest.fixture(scope="module")
+def server_without_database() -> Iterator[str]:
+    port = closed_port()
+    env = {
+        **os.environ,
+        "ENV_FILE": "/dev/null",
+        "DJANGO_SETTINGS_MODULE": "tests.settings_without_manifest",
+        "DEBUG": "false",
+        "SECRET_KEY": "outage-test-" + "k" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed_port()}/locator",
+        "REDIS_URL": "",
+        "LOG_LEVEL": "CRITICAL",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "locator.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_live(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], str, float]:
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            status, headers, body = response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, headers, body = error.code, dict(error.headers), error.read().decode()
+    return status, headers, body, time.monotonic() - started
+
+
+@pytest.mark.parametrize("path", ["/", "/find/?q=61265", "/clinics/", "/clinics/rock-valley-pt-moline/"])
+def test_pages_answer_a_friendly_503_with_retry_after(server_without_database, path):
+    status, headers, body, seconds = fetch(server_without_database + path)
+    assert status == 503
+    assert headers["Retry-After"] == "30"
+    assert "Clinic search is briefly unavailable" in body
+    assert "Try again" in body and "Traceback" not in body
+    assert seconds < ANSWER_BOUND_SECONDS
+
+
+@pytest.mark.parametrize("path", ["/api/v1/clinics/", "/api/v1/clinics/nearest/?q=61265", "/api/v1/services/"])
+def test_the_api_answers_a_json_503_with_retry_after(server_without_database, path):
+    status, headers, body, seconds = fetch(server_without_database + path)
+    assert status == 503
+    assert headers["Retry-After"] == "30"
+    assert headers["Content-Type"].startswith("application/json")
+    assert json.loads(body)["error"]["code"] == "unavailable"
+    assert seconds < ANSWER_BOUND_SECONDS
+
+
+@pytest.mark.parametrize("path", ["/health/ready/", "/api/v1/health/"])
+def test_readiness_says_the_database_failed(server_without_database, path):
+    status, headers, body, _ = fetch(server_without_database + path)
+    assert status == 503
+    assert headers["Retry-After"] == "30"
+    answer = json.loads(body)
+    assert answer["status"] == "unavailable"
+    assert answer["failed"] == ["database"]
+    assert answer["checks"]["database"]["status"] == "unavailable"
+
+
+def test_liveness_still_answers_because_the_process_is_up(server_without_database):
+    status, _, body, seconds = fetch(server_without_database + "/health/live/")
+    assert status == 200
+    assert json.loads(body) == {"status": "ok"}
+    assert seconds < ANSWER_BOUND_SECONDS
+
+
+def test_a_page_that_needs_no_database_still_answers(server_without_database):
+    status, _, body, _ = fetch(server_without_database + "/robots.txt")
+    assert status == 200
+    assert "Sitemap:" in body
