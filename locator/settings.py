@@ -187,8 +187,19 @@ GEOCODER: dict[str, Any] = {
     "QUERY_OPTIONS": envjson("GEOCODER_QUERY_OPTIONS"),
     # Online lookups a minute for the whole site (0: no limit); past it, visitors are asked for a ZIP.
     "MAX_PER_MINUTE": envint("GEOCODER_MAX_PER_MINUTE", 50),
-    "TIMEOUT": envfloat("GEOCODER_TIMEOUT", 3.0),
+    # Seconds the service gets to answer; the visitor waits no longer.
+    "TIMEOUT": envfloat("GEOCODER_TIMEOUT", 2.0),
+    # Lookups may start at most this often for the whole site (Nominatim asks for 1 s); one that
+    # comes sooner is not delayed but falls back to the ZIP or city in the address.
     "MIN_DELAY_SECONDS": envfloat("GEOCODER_MIN_DELAY_SECONDS", 1.0),
+    # Lookups running at once for the whole site (0: no cap); the rest fall back at once.
+    "MAX_CONCURRENT": envint("GEOCODER_MAX_CONCURRENT", 2),
+    # After this many failures or timeouts within PAUSE_SECONDS, the service is not asked for
+    # PAUSE_SECONDS (0: never pause).
+    "FAILURES_TO_PAUSE": envint("GEOCODER_FAILURES_TO_PAUSE", 3),
+    "PAUSE_SECONDS": envint("GEOCODER_PAUSE_SECONDS", 60),
+    # How long a timeout or error is remembered for the address that met it.
+    "FAILURE_TTL": envint("GEOCODER_FAILURE_TTL", 60),
     "CACHE_TTL": envint("GEOCODER_CACHE_TTL", 60 * 60 * 24 * 30),
     "NOT_FOUND_TTL": envint("GEOCODER_NOT_FOUND_TTL", 60 * 60 * 24),
 }

@@ -1,11 +1,13 @@
 """Geocoding: offline ZIPs and cities, the online geopy path behind a cache, and failures as values."""
 
+import time
+
 import pytest
 import zipcodes
 from geopy import exc as geopy_exc
 
 from clinics.geocoding import FailureCode, GeocodeFailure, Place, Precision, geocode
-from clinics.geocoding.online import query_options, rate_limited_geocode
+from clinics.geocoding.online import geocoder_service, query_options
 from clinics.geocoding.parsing import split_city_state
 
 
@@ -192,7 +194,7 @@ def test_street_address_goes_to_the_configured_geocoder(fake_geocoder):
     assert result.label == "850, 43rd Avenue, Moline, Rock Island County, Illinois, 61265"
     assert result.zip_code == "61265"
     assert fake_geocoder.options["user_agent"] == "rock-valley-clinic-locator"
-    assert fake_geocoder.options["timeout"] == 3.0
+    assert fake_geocoder.options["timeout"] == 2.0
 
 
 def test_one_address_is_asked_for_once(fake_geocoder):
@@ -236,12 +238,16 @@ def test_geocoder_faults_become_clear_service_failures(fake_geocoder, fault, cod
     assert result.is_service_failure
 
 
-def test_faults_are_not_cached(fake_geocoder):
+def test_a_timeout_is_remembered_briefly_so_the_same_address_waits_no_more(fake_geocoder, settings):
+    settings.GEOCODER = {**settings.GEOCODER, "FAILURE_TTL": 1, "FAILURES_TO_PAUSE": 0}
     fake_geocoder.fault = geopy_exc.GeocoderTimedOut("slow")
-    failure("1 Main Street, Anytown")
+    assert failure("1 Main Street, Anytown").code == FailureCode.TIMEOUT
     fake_geocoder.fault = None
     fake_geocoder.answers["1 Main Street, Anytown"] = (41.0, -90.0, "1 Main Street, Anytown, Iowa")
-    assert place("1 Main Street, Anytown").latitude == 41.0
+    assert failure("1 Main Street, Anytown").code == FailureCode.TIMEOUT  # remembered: the service is not asked
+    assert len(fake_geocoder.calls) == 1
+    time.sleep(1.1)  # real time: the cache may be Redis, which keeps its own clock
+    assert place("1 Main Street, Anytown").latitude == 41.0  # asked again once it is forgotten
     assert len(fake_geocoder.calls) == 2
 
 
@@ -256,19 +262,19 @@ def test_geocoder_is_built_from_a_geopy_service_name(settings):
     from geopy.geocoders import Nominatim
 
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "nominatim"}
-    limiter = rate_limited_geocode()
+    service = geocoder_service()
 
-    assert isinstance(limiter.func.__self__, Nominatim)
-    assert limiter.func.__self__.timeout == 3.0
+    assert isinstance(service, Nominatim)
+    assert service.timeout == 2.0
 
 
 def test_changing_the_geocoder_setting_builds_the_new_service(settings):
     from geopy.geocoders import ArcGIS, Nominatim
 
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "nominatim"}
-    assert isinstance(rate_limited_geocode().func.__self__, Nominatim)
+    assert isinstance(geocoder_service(), Nominatim)
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": "arcgis", "TIMEOUT": 7.0}
-    arcgis = rate_limited_geocode().func.__self__
+    arcgis = geocoder_service()
     assert isinstance(arcgis, ArcGIS)
     assert arcgis.timeout == 7.0
 

@@ -5,6 +5,8 @@
 - ``offline``: the US ZIP and city index from the ``zipcodes`` package, no network.
 - ``online``: the one wrapper around geopy, with its answer cache, for street addresses.
 - ``budget``: the site's shared per-minute budget of online lookups (a sliding window).
+- ``slots``: how many online lookups run at once, and how close together they start, site-wide.
+- ``breaker``: the circuit breaker that stops asking a failing service for a while.
 - ``lookup``: ``geocode()``, the entry point: validation, the order of lookups, the address fallback.
 """
 

@@ -1,6 +1,6 @@
 """The whole site's budget of online geocoder lookups: at most MAX_PER_MINUTE in any 60 seconds.
 
-geopy's RateLimiter only spaces one process's calls; this budget is counted in Django's cache,
+A service's quota is per minute for the whole site; this budget is counted in Django's cache,
 shared by every worker (Redis in production, locmem for a developer), so the site stays inside
 the service's quota however many workers or visitors there are.
 

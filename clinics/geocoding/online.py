@@ -1,8 +1,11 @@
 """The one wrapper around geopy: street addresses, asked of the service named in ``settings.GEOCODER``.
 
-Each lookup goes through the site's shared budget, a timeout and geopy's RateLimiter, and its
-answer (found or not) is kept in Django's cache, so one address is asked for once. Every failure
-is returned as a ``GeocodeFailure``, never raised. ``settings.GEOCODER["SERVICE"]`` is a geopy
+A lookup is asked of the service only if nothing refuses it first, and no refusal makes anyone wait:
+the answer cache (found and not found answers for long, timeouts and errors briefly), the circuit
+breaker (``breaker``), the spacing between lookups and the cap on lookups at once (``slots``), and
+the per-minute budget (``budget``). The service itself gets TIMEOUT seconds. Every failure is
+returned as a ``GeocodeFailure``, never raised; the caller falls back to the ZIP or city inside the
+address. ``settings.GEOCODER["SERVICE"]`` is a geopy
 service name or a dotted path to any geopy-compatible class, which is how tests put in a fake;
 changing the setting (``override_settings``, pytest-django's ``settings``) builds the service anew.
 """
@@ -13,7 +16,6 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -22,9 +24,10 @@ from django.dispatch import receiver
 from django.test.signals import setting_changed
 from django.utils.module_loading import import_string
 from geopy import exc as geopy_exc
-from geopy.extra.rate_limiter import RateLimiter
+from geopy.adapters import URLLibAdapter
 from geopy.geocoders import get_geocoder_for_service
 
+from clinics.geocoding import breaker, slots
 from clinics.geocoding.budget import allow_lookup
 from clinics.geocoding.parsing import ZIP_IN_TEXT_RE, normalize_query
 from clinics.geocoding.results import FailureCode, GeocodeFailure, GeocodeResult, Place, Precision
@@ -32,15 +35,19 @@ from clinics.geocoding.results import FailureCode, GeocodeFailure, GeocodeResult
 log = logging.getLogger(__name__)
 
 _service_lock = threading.Lock()
-_service: Callable[..., Any] | None = None
+_service: Any | None = None
+
+BUSY = "Address lookup is busy right now. Try a ZIP code or city instead."
+SLOW = "Address lookup is taking too long right now. Try a ZIP code or city instead."
+DOWN = "Address lookup is unavailable right now. Try a ZIP code or city instead."
 
 
 def online_geocoder_configured() -> bool:
     return bool(settings.GEOCODER.get("SERVICE"))
 
 
-def rate_limited_geocode() -> Callable[..., Any]:
-    """The configured service's geocode, behind geopy's RateLimiter: built once per process and setting."""
+def geocoder_service() -> Any:
+    """The configured geopy geocoder, with its timeout: built once per process and setting."""
     global _service
     with _service_lock:
         if _service is None:
@@ -48,13 +55,12 @@ def rate_limited_geocode() -> Callable[..., Any]:
             service = config["SERVICE"]
             cls = import_string(service) if "." in service else get_geocoder_for_service(service)
             options = dict(config.get("OPTIONS", {}))
-            options.setdefault("timeout", config.get("TIMEOUT", 3.0))
-            _service = RateLimiter(
-                cls(**options).geocode,
-                min_delay_seconds=config.get("MIN_DELAY_SECONDS", 1.0),
-                max_retries=0,
-                swallow_exceptions=False,
-            )
+            options.setdefault("timeout", config.get("TIMEOUT", 2.0))
+            # The standard library's HTTP client, whatever else is installed: it makes one attempt per
+            # lookup (geopy's requests adapter retries twice, tripling the wait) and reports a timeout
+            # as a timeout.
+            options.setdefault("adapter_factory", URLLibAdapter)
+            _service = cls(**options)
         return _service
 
 
@@ -82,37 +88,29 @@ def _cache_key(query: str) -> str:
 
 
 def geocode_online(text: str) -> GeocodeResult:
-    """Ask the configured service, once per normalised query (answers and 'not found' are cached)."""
+    """Ask the configured service, once per normalised query, unless something refuses the lookup first."""
     query = normalize_query(text)
     key = _cache_key(query)
     cached = cache.get(key)
     if cached is not None:
-        if cached.get("found"):
-            return Place(
-                cached["latitude"], cached["longitude"], cached["label"], Precision.ADDRESS, zip_code=cached["zip"]
-            )
-        return _not_found(text)
+        return _from_cache(cached, text)
     config = settings.GEOCODER
+    if breaker.paused():
+        return GeocodeFailure(FailureCode.UNAVAILABLE, DOWN)
+    if not slots.spaced(config.get("MIN_DELAY_SECONDS", 0)):
+        return GeocodeFailure(FailureCode.BUSY, BUSY)
     if not allow_lookup(config.get("MAX_PER_MINUTE") or 0):
         log.warning("geocoder budget for the last minute used up")
-        return GeocodeFailure(FailureCode.QUOTA, "Address lookup is busy right now. Try a ZIP code or city instead.")
-    try:
-        location = rate_limited_geocode()(text, **query_options(config))
-    except geopy_exc.GeocoderTimedOut:
-        log.warning("geocoder timed out for a query")
-        return GeocodeFailure(
-            FailureCode.TIMEOUT, "Address lookup is taking too long right now. Try a ZIP code or city instead."
-        )
-    except geopy_exc.GeocoderQuotaExceeded:
-        log.warning("geocoder quota exceeded")
-        return GeocodeFailure(FailureCode.QUOTA, "Address lookup is busy right now. Try a ZIP code or city instead.")
-    except Exception:
-        # An outside service (or a misconfigured one) fails in ways of its own; a visitor still gets
-        # a clear answer, and the log gets the traceback.
-        log.exception("geocoder failed")
-        return GeocodeFailure(
-            FailureCode.UNAVAILABLE, "Address lookup is unavailable right now. Try a ZIP code or city instead."
-        )
+        return GeocodeFailure(FailureCode.QUOTA, BUSY)
+    timeout = float(config.get("TIMEOUT", 2.0))
+    with slots.lookup_slot(config.get("MAX_CONCURRENT", 0), hold_seconds=timeout + 5) as free:
+        if not free:
+            return GeocodeFailure(FailureCode.BUSY, BUSY)
+        try:
+            location = geocoder_service().geocode(text, **query_options(config))
+        except Exception as error:
+            return _service_failed(key, error)
+    breaker.record_success()
     if location is None:
         cache.set(key, {"found": False}, config["NOT_FOUND_TTL"])
         return _not_found(text)
@@ -137,6 +135,39 @@ def geocode_online(text: str) -> GeocodeResult:
         config["CACHE_TTL"],
     )
     return place
+
+
+def _from_cache(cached: dict[str, Any], text: str) -> GeocodeResult:
+    if cached.get("found"):
+        return Place(
+            cached["latitude"], cached["longitude"], cached["label"], Precision.ADDRESS, zip_code=cached["zip"]
+        )
+    if cached.get("failed"):
+        code = FailureCode(cached["failed"])
+        return GeocodeFailure(code, SLOW if code == FailureCode.TIMEOUT else DOWN)
+    return _not_found(text)
+
+
+def _service_failed(key: str, error: Exception) -> GeocodeFailure:
+    """A timeout or error: counted by the breaker, and remembered briefly so the same address waits no more."""
+    config = settings.GEOCODER
+    if isinstance(error, geopy_exc.GeocoderTimedOut):
+        log.warning("geocoder timed out for a query")
+        failure = GeocodeFailure(FailureCode.TIMEOUT, SLOW)
+    elif isinstance(error, geopy_exc.GeocoderQuotaExceeded):
+        log.warning("geocoder quota exceeded")
+        failure = GeocodeFailure(FailureCode.QUOTA, BUSY)
+    else:
+        # An outside service (or a misconfigured one) fails in ways of its own; a visitor still gets
+        # a clear answer, and the log gets the traceback.
+        log.error("geocoder failed", exc_info=error)
+        failure = GeocodeFailure(FailureCode.UNAVAILABLE, DOWN)
+    breaker.record_failure(
+        failures_to_pause=config.get("FAILURES_TO_PAUSE", 0), pause_seconds=config.get("PAUSE_SECONDS", 60)
+    )
+    if failure.code != FailureCode.QUOTA:
+        cache.set(key, {"failed": str(failure.code)}, config.get("FAILURE_TTL", 60))
+    return failure
 
 
 def _short_label(address: str) -> str:

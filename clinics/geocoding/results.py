@@ -25,10 +25,11 @@ class FailureCode(StrEnum):
     UNAVAILABLE = "geocoder_unavailable"
     TIMEOUT = "geocoder_timeout"
     QUOTA = "geocoder_quota_exceeded"
+    BUSY = "geocoder_busy"  # refused at once: too many lookups at the same moment
 
 
 # Failures that are the service's fault, not the visitor's: the API answers 503.
-SERVICE_FAILURES = {FailureCode.UNAVAILABLE, FailureCode.TIMEOUT, FailureCode.QUOTA}
+SERVICE_FAILURES = {FailureCode.UNAVAILABLE, FailureCode.TIMEOUT, FailureCode.QUOTA, FailureCode.BUSY}
 
 
 @dataclass(frozen=True)
