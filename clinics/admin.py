@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# Registers django-axes's sign-in attempts with this admin site (no autodiscovery here, see settings):
+# deleting an attempt unlocks its user name or address.
+import axes.admin  # noqa: F401
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages

@@ -115,6 +115,11 @@ class SearchThrottle(SharedCacheRateThrottle):
     scope = "search"
 
 
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address as every limit here counts it: NUM_PROXIES decides which X-Forwarded-For entry."""
+    return AnonThrottle().get_ident(request)  # type: ignore[arg-type]
+
+
 def search_allowed(request: HttpRequest) -> bool:
     """Counts one search by this client; False once the client is over the rate."""
     return SearchThrottle().allow_request(request, None)  # type: ignore[arg-type]

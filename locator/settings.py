@@ -8,6 +8,7 @@ refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "leaflet",
     "import_export",
+    "axes",
     "clinics",
 ]
 
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "locator.urls"
@@ -144,6 +148,27 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Readiness (clinics/health.py) answers 503 when the database is down; with this on, also when Redis is.
 READY_REQUIRES_CACHE = envbool("READY_REQUIRES_CACHE", False)
+
+# Staff sign-in (the admin): django-axes first, so a locked-out client or user is refused before any
+# password is hashed. Each hash costs tens of milliseconds of CPU on purpose; a guesser who could keep
+# asking would take that CPU from visitors.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After ADMIN_LOGIN_FAILURE_LIMIT failed sign-ins, the client address is locked out, and so is the user
+# name (separately: a guesser moving between addresses still locks the name, one trying many names from
+# one address locks the address) for ADMIN_LOCKOUT_MINUTES. A superuser unlocks at once by deleting the
+# "Access attempts" rows in the admin, or with `manage.py axes_reset_username NAME` / `axes_reset_ip IP`.
+AXES_FAILURE_LIMIT = envint("ADMIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("ADMIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "clinics.signin.locked_out"
+# The client address by the same rule as the rate limits (NUM_PROXIES), never a header a client wrote.
+AXES_CLIENT_IP_CALLABLE = "clinics.throttling.client_address"
+# No user agents, paths or form data in the log lines django-axes writes.
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
