@@ -25,6 +25,7 @@ from clinics.jsonld import clinic_jsonld, jsonld_script
 from clinics.links import public_url, web_url
 from clinics.maps import leaflet_options
 from clinics.models import Clinic, Service
+from clinics.request_log import current_request_id
 from clinics.search.nearby import NearbyClinics, search_nearby
 from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search
 from clinics.search.ranking import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
@@ -312,7 +313,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def service_unavailable(request: HttpRequest) -> HttpResponse:
     """The database is unreachable: a friendly 503 that asks browsers and crawlers to come back soon."""
     try:
-        body = loader.get_template("503.html").render({"retry_path": request.get_full_path()})
+        body = loader.get_template("503.html").render(
+            {"retry_path": request.get_full_path(), "request_id": current_request_id()}
+        )
     except Exception:  # the error page itself must never fail
         log.exception("503.html could not be rendered")
         body = "<h1>Clinic search is briefly unavailable</h1><p>Please try again in a minute.</p>"
@@ -324,7 +327,7 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """No request context and no database: whatever broke may be one of them."""
     try:
-        return HttpResponseServerError(loader.get_template("500.html").render())
+        return HttpResponseServerError(loader.get_template("500.html").render({"request_id": current_request_id()}))
     except Exception:  # the error page itself must never fail
         log.exception("500.html could not be rendered")
         return HttpResponseServerError("<h1>Something went wrong</h1><p>Please try again in a moment.</p>")

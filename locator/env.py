@@ -53,6 +53,13 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def envchoice(name: str, default: str, choices: list[str]) -> str:
+    value = envstr(name, default).lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def envint(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or not raw.strip():

@@ -20,6 +20,7 @@ from locator.env import (
     DEVELOPMENT_SECRET_KEY,
     check_deployment_safety,
     envbool,
+    envchoice,
     envfloat,
     envint,
     envjson,
@@ -69,10 +70,14 @@ INSTALLED_APPS = [
     "leaflet",
     "import_export",
     "axes",
+    "django_guid",
     "clinics",
 ]
 
 MIDDLEWARE = [
+    # First: every later log line, the access line and the error pages know the request's id.
+    "django_guid.middleware.guid_middleware",
+    "clinics.request_log.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -194,12 +199,30 @@ STORAGES = {
     },
 }
 
+# Logs go to standard error, one line per request (clinics/request_log.py) and every line carrying the
+# request's id. LOG_FORMAT=json writes one JSON object per line for a log collector. No visitor data:
+# no query strings, addresses, coordinates or client IPs are logged.
+LOG_FORMAT = envchoice("LOG_FORMAT", "text", ["text", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "clinics.request_log.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "clinics.request_log.JsonLogFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": envloglevel("LOG_LEVEL", "INFO")},
+    # django-guid says at INFO, on every request, whether the id came from a header.
+    "loggers": {"django_guid": {"level": "WARNING"}},
 }
+# The request id (django-guid): taken from the proxy's X-Request-ID when it is a valid id, else made here;
+# returned in X-Request-ID.
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True, "RETURN_HEADER": True}
 
 # --- Geocoding -------------------------------------------------------------------------
 # ZIP and city searches are answered offline from the `zipcodes` package. Street addresses

@@ -86,6 +86,7 @@ def test_pages_answer_a_friendly_503_with_retry_after(server_without_database, p
     assert headers["Retry-After"] == "30"
     assert "Clinic search is briefly unavailable" in body
     assert "Try again" in body and "Traceback" not in body
+    assert f"please quote reference <code>{headers['X-Request-ID']}</code>" in body
     assert seconds < ANSWER_BOUND_SECONDS
 
 
@@ -95,7 +96,9 @@ def test_the_api_answers_a_json_503_with_retry_after(server_without_database, pa
     assert status == 503
     assert headers["Retry-After"] == "30"
     assert headers["Content-Type"].startswith("application/json")
-    assert json.loads(body)["error"]["code"] == "unavailable"
+    error = json.loads(body)["error"]
+    assert error["code"] == "unavailable"
+    assert error["request_id"] == headers["X-Request-ID"]
     assert seconds < ANSWER_BOUND_SECONDS
 
 

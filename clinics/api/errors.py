@@ -11,6 +11,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from clinics.geocoding import GeocodeFailure
 from clinics.health import RETRY_AFTER_SECONDS
+from clinics.request_log import current_request_id
 
 
 class GeocodeError(exceptions.APIException):
@@ -68,13 +69,15 @@ def json_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def json_server_error(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(error_body("server_error", "Something went wrong on our side."), status=500)
+    body = error_body("server_error", "Something went wrong on our side.")
+    body["error"]["request_id"] = current_request_id()
+    return JsonResponse(body, status=500)
 
 
 def json_service_unavailable(request: HttpRequest) -> JsonResponse:
     """The database is unreachable: clients are told to retry, and when."""
-    response = JsonResponse(
-        error_body("unavailable", "The clinic directory is unavailable right now. Try again shortly."), status=503
-    )
+    body = error_body("unavailable", "The clinic directory is unavailable right now. Try again shortly.")
+    body["error"]["request_id"] = current_request_id()
+    response = JsonResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -157,9 +157,13 @@ def _service_failed(key: str, error: Exception) -> GeocodeFailure:
     elif isinstance(error, geopy_exc.GeocoderQuotaExceeded):
         log.warning("geocoder quota exceeded")
         failure = GeocodeFailure(FailureCode.QUOTA, BUSY)
+    elif isinstance(error, geopy_exc.GeopyError):
+        # geopy's messages quote the request URL, and with it the visitor's address: the type only.
+        log.error("geocoder failed: %s", type(error).__name__)
+        failure = GeocodeFailure(FailureCode.UNAVAILABLE, DOWN)
     else:
-        # An outside service (or a misconfigured one) fails in ways of its own; a visitor still gets
-        # a clear answer, and the log gets the traceback.
+        # Anything else is likely our configuration (an option the service rejects): the traceback
+        # helps, and names no address (frames show code, and a TypeError names the option).
         log.error("geocoder failed", exc_info=error)
         failure = GeocodeFailure(FailureCode.UNAVAILABLE, DOWN)
     breaker.record_failure(
