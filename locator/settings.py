@@ -44,14 +44,50 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # The public address for absolute links (sitemap, canonical links, JSON-LD); empty: the address each request came to.
 SITE_URL = envsiteurl("SITE_URL")
 
-if not DEBUG:
+# How many proxies stand in front (1 behind nginx or a load balancer). The client's address is the one
+# they saw (X-Forwarded-For, counted from the right), and X-Forwarded-Proto says whether the visitor
+# came over HTTPS; with 0, both headers are ignored, since a client could write them itself.
+NUM_PROXIES = envint("NUM_PROXIES", 0)
+if NUM_PROXIES > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+# HTTPS (see the production block of .env.example): redirect plain HTTP, except the health checks a load
+# balancer makes over plain HTTP inside the network; HSTS once the site is known to work over HTTPS.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is the owner's decision for the whole registrable domain (rockvalleypt.com), made on
+    # hstspreload.org, not this app's: SECURE_HSTS_PRELOAD=true adds the flag once that is decided.
+    "security.W021",
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Browser features: "Use my location" needs geolocation, for our own pages only (not for any page that
+# frames us); everything else this site never uses is off.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "geolocation": ["self"],
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 INSTALLED_APPS = [
     # SimpleAdminConfig: no autodiscovery, so django-leaflet's GeoDjango admin module is never imported.
@@ -79,6 +115,7 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "clinics.request_log.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -217,8 +254,12 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": envloglevel("LOG_LEVEL", "INFO")},
-    # django-guid says at INFO, on every request, whether the id came from a header.
-    "loggers": {"django_guid": {"level": "WARNING"}},
+    "loggers": {
+        # django-guid says at INFO, on every request, whether the id came from a header.
+        "django_guid": {"level": "WARNING"},
+        # Django's own handlers (console with DEBUG on, mail_admins) would write its lines twice: root's only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 # The request id (django-guid): taken from the proxy's X-Request-ID when it is a valid id, else made here;
 # returned in X-Request-ID.
@@ -290,9 +331,7 @@ REST_FRAMEWORK = {
         "search": envrate("API_SEARCH_RATE", "60/min"),
         "anon": envrate("API_ANON_RATE", "600/min"),
     },
-    # How many proxies stand in front (1 behind a load balancer): the client is the address they
-    # saw, never a header the client wrote itself.
-    "NUM_PROXIES": envint("NUM_PROXIES", 0),
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rock Valley clinic locator API",
