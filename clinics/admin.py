@@ -152,7 +152,8 @@ class ClinicAdmin(ImportExportModelAdmin):
     )
 
     class Media:
-        css = {"all": ("leaflet/leaflet.css", "clinics/admin/location_picker.css")}
+        # Classes, never style attributes: the Content-Security-Policy allows only our style sheets.
+        css = {"all": ("leaflet/leaflet.css", "clinics/admin/location_picker.css", "clinics/admin/clinic_admin.css")}
         js = ("leaflet/leaflet.js", "clinics/admin/location_picker.js")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Clinic]:
@@ -165,9 +166,12 @@ class ClinicAdmin(ImportExportModelAdmin):
     @admin.display(description="Location", ordering="location_source")
     def location_display(self, obj: Clinic) -> str:
         if not obj.is_located:
-            return format_html('<span style="color:#ba2121">{}</span>', "Not located")
+            return format_html('<span class="location-status location-status--missing">{}</span>', "Not located")
         if obj.location_is_approximate:
-            return format_html('<span style="color:#a15c00">Approximate ({})</span>', obj.location_source.upper())
+            return format_html(
+                '<span class="location-status location-status--approximate">Approximate ({})</span>',
+                obj.location_source.upper(),
+            )
         return obj.get_location_source_display()
 
     @admin.display(description="Map")

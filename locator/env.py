@@ -134,6 +134,17 @@ def envloglevel(name: str, default: str) -> str:
     return value
 
 
+def url_origin(url_template: str) -> str:
+    """The origin of a URL template, for a Content-Security-Policy source: "https://{s}.tile.x/{z}/.." -> "https://*.tile.x"."""
+    match = re.match(r"^(https?)://([^/]+)", url_template.strip())
+    if not match:
+        raise ImproperlyConfigured(f"{url_template!r} is not an http(s) URL")
+    host = re.sub(r"^\{[a-z]\}\.", "*.", match[2])
+    if "{" in host:
+        raise ImproperlyConfigured(f"{url_template!r}: only a leading {{s}} subdomain may vary in the host")
+    return f"{match[1]}://{host}"
+
+
 def check_deployment_safety(*, debug: bool, secret_key: str, allowed_hosts: list[str]) -> None:
     """Refuse to start with settings that would be unsafe on the internet."""
     if debug:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -30,6 +31,7 @@ from locator.env import (
     envsiteurl,
     envstr,
     read_env_file,
+    url_origin,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,6 +108,7 @@ INSTALLED_APPS = [
     "leaflet",
     "import_export",
     "axes",
+    "csp",
     "django_guid",
     "clinics",
 ]
@@ -116,6 +119,7 @@ MIDDLEWARE = [
     "clinics.request_log.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -302,6 +306,24 @@ MAP_TILES_ATTRIBUTION = envstr(
     "MAP_TILES_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
 )
+# Content-Security-Policy (django-csp): scripts, styles, fonts and requests only from this site; images
+# from this site, the map tile server and data: URLs; no plugins, no framing, forms only to this site. The pages hold
+# no inline script or style. The API docs page adds what Swagger UI needs (clinics/api/docs.py).
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the blank 1x1 image Leaflet puts in place of a tile it drops (L.Util.emptyImageUrl).
+        "img-src": [SELF, url_origin(MAP_TILES_URL), "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 LEAFLET_CONFIG: dict[str, Any] = {
     # Centred on the Quad Cities, where most clinics are.
     "DEFAULT_CENTER": (41.52, -90.55),

@@ -80,3 +80,53 @@ def test_health_checks_are_not_redirected_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/").status_code == 301
     assert client.get("/health/live/").status_code == 200
+
+
+def directives(header: str) -> dict[str, list[str]]:
+    return {name: sources for name, *sources in (part.split() for part in header.split(";") if part.strip())}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/find/?q=61265", "/clinics/", "/clinics/rock-valley-pt-moline/", "/no-such-page/", "/admin/login/"],
+)
+def test_every_page_type_runs_only_our_own_scripts_and_styles(client, demo_data, url):
+    policy = directives(client.get(url)["Content-Security-Policy"])
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["img-src"] == ["'self'", "https://tile.openstreetmap.org", "data:"]
+    assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.django_db
+def test_the_api_docs_page_gets_inline_styles_and_nothing_else_extra(client):
+    policy = directives(client.get("/api/docs/")["Content-Security-Policy"])
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    script = client.get("/api/docs/", {"script": ""})
+    assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
+
+
+@pytest.mark.parametrize(
+    ("template", "origin"),
+    [
+        ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "https://tile.openstreetmap.org"),
+        ("https://{s}.tile.example.com/{z}/{x}/{y}.png", "https://*.tile.example.com"),
+        ("http://127.0.0.1:8081/tiles/{z}/{x}/{y}.png", "http://127.0.0.1:8081"),
+    ],
+)
+def test_the_tile_servers_origin_is_what_the_policy_allows_for_images(template, origin):
+    from locator.env import url_origin
+
+    assert url_origin(template) == origin
+
+
+@pytest.mark.parametrize("template", ["tiles/{z}/{x}/{y}.png", "https://tile.{z}.example.com/a.png", "ftp://x/y"])
+def test_a_tile_url_the_policy_cannot_name_is_refused_at_start_up(template):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from locator.env import url_origin
+
+    with pytest.raises(ImproperlyConfigured):
+        url_origin(template)

@@ -13,13 +13,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 import base64
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -83,7 +84,13 @@ class Visitor:
         self.contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._csp_violation)
         return page
+
+    def _csp_violation(self, message: ConsoleMessage) -> None:
+        """Chromium reports what the Content-Security-Policy refused as a console error: each one is a bug."""
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(message.text)
 
     @staticmethod
     def _outside(tiles: bool) -> Callable[[Route], None]:
@@ -121,11 +128,25 @@ def screenshots() -> Path:
     return SCREENSHOTS
 
 
+def wait_until(page: Page, expression: str, timeout: float = 5.0) -> None:
+    """Poll a JavaScript expression until it is true.
+
+    Playwright's wait_for_function evaluates its predicate with eval() inside the page, which the site's
+    Content-Security-Policy (rightly) forbids; page.evaluate runs outside the page's policy.
+    """
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core on the page as it is now; returns the violations (empty is the bar)."""
     if not AXE_PATH.exists():
         pytest.skip(f"axe-core not found at {AXE_PATH} (run `make browser`)")
-    page.add_script_tag(path=str(AXE_PATH))
+    # Evaluated, not added as a <script>: the site's Content-Security-Policy rightly refuses inline scripts.
+    page.evaluate(AXE_PATH.read_text())
     result: dict[str, Any] = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {

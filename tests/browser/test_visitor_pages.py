@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Visitor, axe_violations
+from tests.browser.conftest import Visitor, axe_violations, wait_until
 from tests.factories import ClinicFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,7 +102,7 @@ def test_wheel_over_the_map_scrolls_the_page_instead_of_zooming(visitor: Visitor
     box = page.locator("#results-map").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 40)
     page.mouse.wheel(0, 300)
-    page.wait_for_function("window.scrollY > 0")
+    wait_until(page, "window.scrollY > 0")
     after = page.locator('.rv-pin[data-rank="1"]').bounding_box()
     # The map did not zoom: the marker moved only with the page scroll (the map panel is sticky).
     assert abs((after["x"]) - before["x"]) < 1
