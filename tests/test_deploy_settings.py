@@ -28,9 +28,19 @@ def production_env_file(tmp_path: Path) -> Path:
     return path
 
 
-def run_manage(env_file: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}}
+# What the test run itself puts in the environment (the browser tests allow Django's ORM from their event loop).
+NOT_A_SERVERS = {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def server_environment(env_file: Path) -> dict[str, str]:
+    """The environment a server would start with: the env file's settings, none of the test run's."""
+    env = {k: v for k, v in os.environ.items() if k not in NOT_A_SERVERS}
     env.update(ENV_FILE=str(env_file), DJANGO_SETTINGS_MODULE="locator.settings")
+    return env
+
+
+def run_manage(env_file: Path, *args: str) -> subprocess.CompletedProcess:
+    env = server_environment(env_file)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
@@ -48,8 +58,7 @@ def settings_seen(env_file: Path) -> dict:
         "print(json.dumps({'proxy_header': s.SECURE_PROXY_SSL_HEADER, 'redirect': s.SECURE_SSL_REDIRECT,"
         "'hsts': s.SECURE_HSTS_SECONDS}))"
     )
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}}
-    env.update(ENV_FILE=str(env_file), DJANGO_SETTINGS_MODULE="locator.settings")
+    env = server_environment(env_file)
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
     )
