@@ -1,7 +1,7 @@
 """Spreadsheets from outside: every malformed file gets a clear answer, formulas stay inert, caps hold, uploads go.
 
 Through the admin's import page as staff use it (a file and a chosen format), the spreadsheet
-readers, the export's escaping, and the upload folder.
+readers, the export's escaping, the upload folder, and `manage.py import_clinics`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pytest
 import tablib
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -469,3 +470,96 @@ def test_a_confirmation_naming_a_format_not_offered_is_refused(demo_data, staff_
     response = staff_client.post(reverse(CONFIRM_URL), form)
     assert response.status_code == 200
     assert "Choose CSV or Excel (.xlsx)." in response.content.decode()
+
+
+# --- manage.py import_clinics ----------------------------------------------------------------
+
+
+def run_import(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_clinics", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def changed_export(tmp_path) -> Path:
+    """The demo export with Moline renamed and one clinic added: 1 new, 1 updated, 12 unchanged."""
+    data = ClinicResource().export()
+    rows = data.dict
+    for row in rows:
+        if row["slug"] == "moline-valley-view":
+            row["name"] = "Moline – renamed"
+    added = {**rows[0], "slug": "rock-island", "name": "Rock Island", "latitude": "", "longitude": ""}
+    out = tablib.Dataset(headers=data.headers)
+    for row in [*rows, added]:
+        out.append(list(row.values()))
+    path = tmp_path / "clinics.xlsx"
+    path.write_bytes(out.export("xlsx"))
+    return path
+
+
+def test_the_command_dry_run_checks_every_row_and_saves_nothing(demo_data, changed_export):
+    before = snapshot()
+    out, _ = run_import(str(changed_export), "--dry-run")
+    assert "clinics.xlsx: 1 new, 1 updated, 12 unchanged, 0 with errors." in out
+    assert "Dry run: every row passed the checks; nothing was saved." in out
+    assert snapshot() == before
+
+
+def test_the_command_imports_with_a_progress_bar_and_a_summary(demo_data, changed_export):
+    out, err = run_import(str(changed_export))
+    assert "clinics.xlsx: 1 new, 1 updated, 12 unchanged, 0 with errors." in out
+    assert "Imported." in out
+    assert "Importing: 100%" in err and "14/14" in err
+    assert Clinic.objects.get(slug="moline-valley-view").name == "Moline – renamed"
+    assert Clinic.objects.get(slug="rock-island").location_source == "zip"
+
+
+def test_the_command_has_no_row_cap(db, tmp_path, settings):
+    settings.ADMIN_IMPORT_MAX_ROWS = 2
+    path = tmp_path / "three.csv"
+    path.write_text("slug,name,city,state\na,A,Moline,IL\nb,B,Moline,IL\nc,C,Moline,IL\n")
+    out, _ = run_import(str(path), "--no-progress")
+    assert "3 new" in out
+    assert Clinic.objects.count() == 3
+
+
+def test_the_command_reports_each_bad_row_by_its_spreadsheet_row_and_imports_nothing(demo_data, tmp_path):
+    lines = exported_csv().splitlines()
+    lines[3] = lines[3].replace(",IA,", ",ZZ,", 1)  # row 4
+    lines.append(lines[5])  # row 15 repeats row 6
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(lines))
+    before = snapshot()
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported: correct the rows above"):
+        call_command("import_clinics", str(path), "--no-progress", stdout=out, stderr=err)
+    slug = lines[5].split(",")[0]
+    assert "Row 4: state: Value 'ZZ' is not a valid choice." in err.getvalue()
+    assert f"Row 15: slug: Rows 6 and 15 both have the slug “{slug}”" in err.getvalue()
+    assert "2 with errors" in out.getvalue()
+    assert "Importing" not in err.getvalue()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "args", "message"),
+    [
+        ("clinics.csv", "café".encode("latin-1"), (), "Line 1 of the file has characters the import can't read"),
+        ("clinics.txt", b"slug\nx\n", (), "Can't tell the format of clinics.txt from its name: add --format"),
+        ("clinics.txt", b"slug,name\n", ("--format", "csv"), "The file has column names but no clinics under them."),
+        ("clinics.csv", b"name\nx\n", (), "The file has no “slug” column."),
+    ],
+)
+def test_the_command_explains_an_unreadable_file(db, tmp_path, name, content, args, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    err = io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("import_clinics", str(path), *args, stdout=io.StringIO(), stderr=err)
+    assert message in str(refused.value) + err.getvalue()
+
+
+def test_the_command_explains_a_missing_file(db, tmp_path):
+    with pytest.raises(CommandError, match=r"Can't read .*missing\.csv: No such file or directory\."):
+        run_import(str(tmp_path / "missing.csv"))
