@@ -41,7 +41,7 @@ def sheet_row(number: int) -> int:
 # person typed (names, streets, notices, URLs, services, hours; ZIP codes and phone numbers too, though
 # stored phones are always 319-555-0100 and ZIP codes digits, so they never start like a formula).
 NUMBER_COLUMNS = frozenset({"latitude", "longitude"})
-PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def escape_cell(column: str, value: Any) -> Any:
@@ -56,7 +56,7 @@ def escape_cell(column: str, value: Any) -> Any:
     """
     if not isinstance(value, str):
         return value
-    if column in NUMBER_COLUMNS and PLAIN_NUMBER.match(value):
+    if column in NUMBER_COLUMNS and PLAIN_NUMBER.fullmatch(value):
         return value
     return escape_formula(value)
 

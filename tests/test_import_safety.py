@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import reverse
 
 from clinics import spreadsheets
-from clinics.importing import ClinicResource
+from clinics.importing import ClinicResource, escape_cell
 from clinics.models import Clinic, OpeningHours
 from clinics.spreadsheets import escape_formula, unescape_formula
 from tests.factories import ClinicFactory
@@ -323,6 +323,21 @@ TRICKY_TEXT = [*DANGEROUS_NAMES, "-Moline-", "@home", "'=quoted already", "''", 
 @pytest.mark.parametrize("text", [*TRICKY_TEXT, "", "'-", "''=", "=", "a=b"])
 def test_escaping_round_trips_every_text(text):
     assert unescape_formula(escape_formula(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "exported"),
+    [
+        ("longitude", "-90.515100", "-90.515100"),
+        ("latitude", "41.5", "41.5"),
+        ("longitude", "-2+3", "'-2+3"),  # a coordinate column holding anything but a number is text
+        ("longitude", "-90.5\n", "'-90.5\n"),
+        ("phone", "-90.5", "'-90.5"),  # only coordinates are numbers
+        ("longitude", Decimal("-90.5"), Decimal("-90.5")),  # a number written natively into an .xlsx
+    ],
+)
+def test_only_coordinates_that_are_plain_numbers_escape_escaping(column, value, exported):
+    assert escape_cell(column, value) == exported
 
 
 def dangerous_clinics(texts: list[str] = TRICKY_TEXT) -> list[Clinic]:
