@@ -6,6 +6,7 @@ location picker of ours (static/clinics/admin/location_picker.js) on django-leaf
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 # Registers django-axes's sign-in attempts with this admin site (no autodiscovery here, see settings):
@@ -17,9 +18,12 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from clinics.editing import (
     clinic_save,
@@ -31,9 +35,13 @@ from clinics.editing import (
     service_save,
 )
 from clinics.hours import Interval, first_overlap
+from clinics.import_uploads import ImportUploadStorage, UploadExpired, sweep_uploads
 from clinics.importing import ClinicResource
 from clinics.locating import Outcome
 from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service
+from clinics.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS, UnreadableFile, check_upload_size
+
+logger = logging.getLogger(__name__)
 
 
 class OpeningHoursFormSet(BaseInlineFormSet):
@@ -107,12 +115,50 @@ class LocationSourceFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ClinicImportForm(ImportForm):
+    """The import form: the file's size is checked before any of it is read, and the limits are shown beside it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["import_file"].help_text = format_html(
+            "A CSV file (UTF-8) or an Excel workbook (.xlsx) with the clinics' column names in its first row, up "
+            "to {} and {} rows. Bigger files: <code>manage.py import_clinics FILE</code> on the server.",
+            filesizeformat(settings.ADMIN_IMPORT_MAX_BYTES),
+            settings.ADMIN_IMPORT_MAX_ROWS,
+        )
+
+    def clean_import_file(self) -> Any:
+        upload = self.cleaned_data["import_file"]
+        try:
+            check_upload_size(upload.size, settings.ADMIN_IMPORT_MAX_BYTES)
+        except UnreadableFile as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return upload
+
+
+class ClinicConfirmImportForm(ConfirmImportForm):
+    """The confirmation names one of the formats offered (a tampered one is a form error, not a 500)."""
+
+    def clean_format(self) -> str:
+        value = self.cleaned_data["format"]
+        if value not in {str(index) for index in range(len(IMPORT_FORMATS))}:
+            raise forms.ValidationError("Choose CSV or Excel (.xlsx).")
+        return value
+
+
 @admin.register(Clinic)
 class ClinicAdmin(ImportExportModelAdmin):
     """Clinics: the columns and filters operations needs, hours inline, CSV/Excel import and export."""
 
     resource_classes = [ClinicResource]
     import_template_name = "admin/clinics/clinic/import.html"  # errors as messages, without tracebacks
+    # CSV and Excel only (clinics/spreadsheets.py): nothing parses YAML, JSON or HTML from an upload.
+    import_formats = IMPORT_FORMATS
+    export_formats = EXPORT_FORMATS
+    import_form_class = ClinicImportForm
+    confirm_form_class = ClinicConfirmImportForm
+    tmp_storage_class = ImportUploadStorage  # clinics/import_uploads.py: swept, never left behind for long
+    to_encoding = "utf-8-sig"  # a CSV export Excel opens with its accents and dashes intact
     form = ClinicAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [OpeningHoursInline]
@@ -155,6 +201,56 @@ class ClinicAdmin(ImportExportModelAdmin):
         # Classes, never style attributes: the Content-Security-Policy allows only our style sheets.
         css = {"all": ("leaflet/leaflet.css", "clinics/admin/location_picker.css", "clinics/admin/clinic_admin.css")}
         js = ("leaflet/leaflet.js", "clinics/admin/location_picker.js")
+
+    # --- Import: every file gets a clear answer, and no upload outlives its preview for long ---
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """The import page. An upload whose preview offers nothing to confirm is deleted at once."""
+        sweep_uploads()
+        response = super().import_action(request, **kwargs)
+        upload = request.FILES.get("import_file")
+        stored_as = getattr(upload, "tmp_storage_name", None)
+        if stored_as and not (getattr(response, "context_data", None) or {}).get("confirm_form"):
+            ImportUploadStorage(name=stored_as).remove()
+        return response
+
+    def add_data_read_fail_error_to_form(self, form: forms.Form, e: Exception) -> None:
+        """Why the file could not be read, in words for staff (not the exception's class name)."""
+        if isinstance(e, UnreadableFile):
+            message = str(e)
+        else:
+            logger.warning("Import file could not be read", exc_info=e)
+            message = (
+                "This file can't be read in the format chosen. Choose the format the file was saved in (CSV or "
+                "Excel .xlsx), or export the clinics to get a file in the right shape."
+            )
+        form.add_error("import_file", message)
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        """Confirm import. A preview that has expired (or whose file can no longer be read) asks for the file again."""
+        try:
+            return super().process_import(request, **kwargs)
+        except UploadExpired:
+            message = (
+                f"That preview has expired (previews are kept for {settings.IMPORT_UPLOAD_MAX_AGE_MINUTES} minutes), "
+                "so nothing was imported. Choose the file again."
+            )
+        except UnreadableFile as exc:  # the limits changed since the preview
+            message = f"Nothing was imported. {exc}"
+        self.message_user(request, message, messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:clinics_clinic_import"))
+
+    def process_result(self, result: Any, request: HttpRequest) -> HttpResponse:
+        """After Confirm import: if the file no longer passes (data changed since the preview), say so."""
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                "Nothing was imported: the file no longer passes the checks, probably because clinics changed "
+                "since the preview. Import it again to see which rows.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:clinics_clinic_import"))
+        return super().process_result(result, request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Clinic]:
         return super().get_queryset(request).prefetch_related("services")

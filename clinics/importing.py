@@ -1,24 +1,74 @@
-"""Spreadsheet import and export of clinics (django-import-export), for the admin.
+"""Spreadsheet import and export of clinics (django-import-export), for the admin and ``import_clinics``.
 
 Rows are matched by slug. Every row is validated like the admin form (full_clean), an
 imported clinic without coordinates is located as on save, and a file with any bad row
-changes nothing: the admin shows each row's error instead.
+changes nothing: the admin shows each row's error instead. Rows are numbered as in the
+spreadsheet, the column names being row 1. A slug on two rows is an error on the second,
+naming the first, never a silent merge.
+
+Exported text is made inert for spreadsheets (``escape_cell``), and imported back unchanged.
+Reading the files themselves (formats, caps, encodings) is clinics/spreadsheets.py.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
+from import_export.results import Error, Result, RowResult
 
 from clinics.editing import clinic_save, mark_changed, replace_hours
 from clinics.hours import hours_from_text, hours_to_text
 from clinics.models import CONTACT_FIELDS, Clinic, Service
 from clinics.search.params import split_slugs
+from clinics.spreadsheets import escape_formula, unescape_formula
 
 logger = logging.getLogger(__name__)
+
+HEADER_ROWS = 1  # the column names
+
+
+def sheet_row(number: int) -> int:
+    """django-import-export's row number (1 for the first row after the column names) as the spreadsheet shows it."""
+    return number + HEADER_ROWS
+
+
+# The only columns holding numbers, and what a plain number looks like. Every other column is text a
+# person typed (names, streets, notices, URLs, services, hours; ZIP codes and phone numbers too, though
+# stored phones are always 319-555-0100 and ZIP codes digits, so they never start like a formula).
+NUMBER_COLUMNS = frozenset({"latitude", "longitude"})
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def escape_cell(column: str, value: Any) -> Any:
+    """An exported cell, made safe to open in a spreadsheet (OWASP's CSV-injection advice).
+
+    Text starting with = + - @ or a tab or carriage return gets a leading quote, so Excel shows it
+    and never runs it ("=cmd|' /C calc'!A0", but also a clinic named "-Moline-": the import takes the
+    quote off again, see ``unescape_formula``). Left alone: values that are not text (numbers and
+    booleans in an .xlsx), and a coordinate that is a plain number, so a longitude of -90.5 stays a
+    number Excel can sort and sum. A coordinate is a validated decimal and can hold nothing else,
+    but one that did would be escaped too.
+    """
+    if not isinstance(value, str):
+        return value
+    if column in NUMBER_COLUMNS and PLAIN_NUMBER.fullmatch(value):
+        return value
+    return escape_formula(value)
+
+
+class SheetResult(Result):
+    """An import's result, its rows numbered as in the spreadsheet (``sheet_row``) for the admin and the command."""
+
+    def append_invalid_row(self, number: int, row: Any, validation_error: ValidationError) -> None:
+        super().append_invalid_row(sheet_row(number), row, validation_error)
+
+    def row_errors(self) -> list[tuple[int, list[Error]]]:
+        return [(sheet_row(error_row.number), error_row.errors) for error_row in self.error_rows]
 
 
 class ServiceSlugsWidget(widgets.ManyToManyWidget):
@@ -39,10 +89,12 @@ class ClinicResource(resources.ModelResource):
     services = fields.Field(attribute="services", column_name="services", widget=ServiceSlugsWidget())
     hours = fields.Field(column_name="hours")
 
-    def handle_import_error(self, result: Any, error: Exception, raise_errors: bool = False) -> None:
-        """A whole-file error: staff see its message; the traceback goes to the log, not the page."""
-        logger.warning("Clinic import failed: %s", error, exc_info=error)
-        super().handle_import_error(result, error, raise_errors)
+    def __init__(self, *, on_row: Callable[[], object] | None = None, **kwargs: Any) -> None:
+        """``on_row`` is called after each row, imported or not (the command's progress bar)."""
+        super().__init__(**kwargs)
+        self.on_row = on_row
+        self.slug_rows: dict[str, int] = {}
+        self.blank_rows: list[int] = []
 
     class Meta:
         model = Clinic
@@ -68,28 +120,72 @@ class ClinicResource(resources.ModelResource):
         report_skipped = True
         use_transactions = True
 
+    @classmethod
+    def get_result_class(cls) -> type[Result]:
+        return SheetResult
+
+    def handle_import_error(self, result: Any, error: Exception, raise_errors: bool = False) -> None:
+        """A whole-file error: staff see its message; the traceback goes to the log, not the page."""
+        logger.warning("Clinic import failed: %s", error, exc_info=error)
+        super().handle_import_error(result, error, raise_errors)
+
     def import_data(self, dataset: Any, dry_run: bool = False, raise_errors: bool = False, **kwargs: Any) -> Any:
-        """A file with any invalid row imports nothing (not only files with a crashing row)."""
+        """A file with any invalid row imports nothing (not only files with a crashing row).
+
+        Column names are checked first: without a slug column no row could be matched, and each
+        would repeat the same error.
+        """
         kwargs.setdefault("rollback_on_validation_errors", True)
+        self.slug_rows, self.blank_rows = {}, []
+        problem = column_problem(list(dataset.headers or []))
+        if problem:
+            result = self.get_result_class()()
+            result.append_base_error(self.get_error_result_class()(ValueError(problem)))
+            return result
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
 
-    def before_import(self, dataset: Any, **kwargs: Any) -> None:
-        if "slug" not in (dataset.headers or []):
-            raise ValueError(
-                "The file has no “slug” column. Each row needs the clinic's slug, which says which clinic it adds "
-                "or updates. Export the clinics to get a file with every column."
-            )
+    def import_row(self, row: Any, instance_loader: Any, **kwargs: Any) -> RowResult:
+        """A blank row between clinics is skipped (it keeps the rows after it numbered as in the spreadsheet)."""
+        if all(value in (None, "") for value in row.values()):
+            self.blank_rows.append(sheet_row(kwargs["row_number"]))
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+        else:
+            row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.on_row is not None:
+            self.on_row()
+        return row_result
 
     def dehydrate_hours(self, clinic: Clinic) -> str:
         return hours_to_text(clinic.hours.all())
 
+    def export_field(self, field: fields.Field, instance: Clinic, **kwargs: Any) -> Any:
+        """Every exported cell goes through ``escape_cell``, whatever format it is written in."""
+        return escape_cell(field.column_name, super().export_field(field, instance, **kwargs))
+
     def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        # What the export escaped comes back as it was: "'-Moline-" is "-Moline-" again.
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = unescape_formula(value)
+        self._check_slug_once(row, sheet_row(kwargs["row_number"]))
         # Read the hours first, so a bad hours cell is that row's error, shown beside it.
         text = row.get("hours")
         try:
             row["_parsed_hours"] = None if text is None else hours_from_text(str(text))
         except ValueError as exc:
             raise ValidationError({"hours": [str(exc)]}) from None
+
+    def _check_slug_once(self, row: Any, number: int) -> None:
+        """A clinic appears on one row only: a second row with its slug would silently overwrite the first."""
+        slug = str(row.get("slug") or "").strip()
+        if not slug:
+            return  # a new clinic; clinic_save gives it a slug of its own
+        first = self.slug_rows.setdefault(slug, number)
+        if first != number:
+            raise ValidationError(
+                {"slug": [f"Rows {first} and {number} both have the slug “{slug}”: each clinic may appear only once."]}
+            )
 
     def skip_row(self, instance: Clinic, original: Clinic, row: Any, import_validation_errors: Any = None) -> bool:
         parsed = row.get("_parsed_hours")
@@ -117,3 +213,41 @@ class ClinicResource(resources.ModelResource):
 
     def get_export_queryset(self, request: Any = None) -> Any:
         return Clinic.objects.prefetch_related("services", "hours")
+
+
+def column_problem(headers: list[str]) -> str:
+    """What is wrong with a file's column names, in words for staff; "" when nothing is."""
+    named = [name for name in headers if name]
+    if "slug" not in named:
+        first_row = ", ".join(named[:4]) + (", …" if len(named) > 4 else "")
+        hint = ""
+        if len(named) == 1 and ";" in named[0]:
+            hint = (
+                " Its columns seem to be separated by semicolons: save it from Excel as “CSV UTF-8 (Comma delimited)”."
+            )
+        return (
+            "The file has no “slug” column. The first row must hold the column names (slug, name, city, …), and "
+            f"each clinic's slug says which clinic the row adds or updates; this file's first row is “{first_row}”."
+            f"{hint} Export the clinics to get a file with every column."
+        )
+    repeated = sorted({name for name in named if named.count(name) > 1})
+    if repeated:
+        return (
+            f"The column “{repeated[0]}” appears more than once in the first row. Keep one column of each name, "
+            "so it is clear which value to import."
+        )
+    return ""
+
+
+def error_lines(result: Result) -> list[str]:
+    """Every problem an import found, one line each, rows numbered as in the spreadsheet (for the command)."""
+    lines = [str(error.error) for error in result.base_errors]
+    problems: list[tuple[int, str]] = [
+        (number, str(error.error)) for number, errors in result.row_errors() for error in errors
+    ]
+    for invalid in result.invalid_rows:
+        for column, messages in invalid.error_dict.items():
+            label = "" if column == "__all__" else f"{column}: "
+            problems.extend((invalid.number, f"{label}{message}") for message in messages)
+    lines.extend(f"Row {number}: {message}" for number, message in sorted(problems, key=lambda item: item[0]))
+    return lines

@@ -8,12 +8,14 @@ refuses to start without a real SECRET_KEY and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -367,3 +369,23 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+
+# --- Spreadsheet import ----------------------------------------------------------------
+# The admin's import refuses files over ADMIN_IMPORT_MAX_MB megabytes (checked before the file is read)
+# or with more than ADMIN_IMPORT_MAX_ROWS rows (counted before any row is checked), so one upload cannot
+# hold a web worker for long; `manage.py import_clinics FILE` imports bigger files with the same checks.
+ADMIN_IMPORT_MAX_BYTES = round(envfloat("ADMIN_IMPORT_MAX_MB", 1.0) * 1024 * 1024)
+ADMIN_IMPORT_MAX_ROWS = envint("ADMIN_IMPORT_MAX_ROWS", 500)
+# Where an upload waits between the import's preview and its confirmation (clinics/import_uploads.py),
+# and how long an unconfirmed one may stay there before the import page deletes it.
+IMPORT_UPLOAD_DIR = Path(envstr("IMPORT_UPLOAD_DIR") or Path(tempfile.gettempdir()) / "locator-import-uploads")
+IMPORT_UPLOAD_MAX_AGE_MINUTES = envint("IMPORT_UPLOAD_MAX_AGE_MINUTES", 60)
+for _name, _value in [
+    ("ADMIN_IMPORT_MAX_MB", ADMIN_IMPORT_MAX_BYTES),
+    ("ADMIN_IMPORT_MAX_ROWS", ADMIN_IMPORT_MAX_ROWS),
+    ("IMPORT_UPLOAD_MAX_AGE_MINUTES", IMPORT_UPLOAD_MAX_AGE_MINUTES),
+]:
+    if _value <= 0:
+        raise ImproperlyConfigured(f"{_name} must be more than 0")
+# Not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: in django-import-export 4.4.3 it deletes a leading "=" (changing
+# the data, and leaving "==1" a formula) and ignores + - @ tab and CR. ClinicResource escapes every export instead.

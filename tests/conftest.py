@@ -54,6 +54,12 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _import_uploads_in_a_folder_of_their_own(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Spreadsheets uploaded to the admin's import wait in a folder per test, never the machine's shared one."""
+    settings.IMPORT_UPLOAD_DIR = tmp_path_factory.mktemp("import-uploads")
+
+
 @pytest.fixture
 def fake_geocoder(settings: Any) -> type[FakeGeocoder]:
     """Street addresses go to FakeGeocoder, with no rate-limit delay."""

@@ -168,7 +168,7 @@ def test_admin_preview_of_a_bad_file_shows_the_errors_and_offers_no_confirm(demo
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        (b"\x89PNG\r\n\x1a\n\x00\x00garbage", "Ensure you have chosen the correct format for the file."),
+        (b"\x89PNG\r\n\x1a\n\x00\x00garbage", "This is not a text file"),
         (b"name;city\nNo slug column;Moline\n", "The file has no “slug” column."),
         (b"", "The submitted file is empty."),
     ],
