@@ -112,3 +112,17 @@ def test_a_lookup_too_soon_after_another_is_not_delayed_but_falls_back(fake_geoc
     time.sleep(1.05)
     assert geocode("2 Main Street, Moline, IL 61265").note == ""
     assert len(fake_geocoder.calls) == 2
+
+
+def test_a_management_command_waits_its_turn_instead_of_falling_back(fake_geocoder, settings):
+    from clinics.geocoding import patient_lookups
+
+    settings.GEOCODER = {**settings.GEOCODER, "MIN_DELAY_SECONDS": 0.3}
+    for n in range(3):
+        fake_geocoder.answers[f"{n} Main Street, Moline, IL 61265"] = (41.5, -90.5, f"{n} Main Street, Moline")
+    started = time.monotonic()
+    with patient_lookups():
+        results = [geocode(f"{n} Main Street, Moline, IL 61265") for n in range(3)]
+    assert [result.note for result in results] == ["", "", ""]  # every one asked of the service
+    assert len(fake_geocoder.calls) == 3
+    assert time.monotonic() - started >= 0.55  # spaced 0.3 s apart, as the service asks

@@ -14,6 +14,7 @@ from clinics.geocoding.lookup import MAX_QUERY_LENGTH, geocode, validate_query
 from clinics.geocoding.offline import lookup_city, lookup_zip, timezone_for_zip, warm_up
 from clinics.geocoding.online import geocode_online, online_geocoder_configured
 from clinics.geocoding.results import FailureCode, GeocodeFailure, GeocodeResult, Place, Precision
+from clinics.geocoding.slots import patient_lookups
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -27,6 +28,7 @@ __all__ = [
     "lookup_city",
     "lookup_zip",
     "online_geocoder_configured",
+    "patient_lookups",
     "timezone_for_zip",
     "validate_query",
     "warm_up",

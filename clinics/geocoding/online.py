@@ -99,7 +99,7 @@ def geocode_online(text: str) -> GeocodeResult:
         return GeocodeFailure(FailureCode.UNAVAILABLE, DOWN)
     if not slots.spaced(config.get("MIN_DELAY_SECONDS", 0)):
         return GeocodeFailure(FailureCode.BUSY, BUSY)
-    if not allow_lookup(config.get("MAX_PER_MINUTE") or 0):
+    if not slots.patiently(lambda: allow_lookup(config.get("MAX_PER_MINUTE") or 0)):
         log.warning("geocoder budget for the last minute used up")
         return GeocodeFailure(FailureCode.QUOTA, BUSY)
     timeout = float(config.get("TIMEOUT", 2.0))

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from clinics.editing import clinics_relocate
+from clinics.geocoding import patient_lookups
 from clinics.models import Clinic, LocationSource
 
 
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         elif not options["all"]:
             clinics = clinics.filter(latitude__isnull=True) | clinics.filter(longitude__isnull=True)
         progress = tqdm(list(clinics), desc="Locating", unit="clinic", disable=options["no_progress"], file=self.stderr)
-        report = clinics_relocate(progress)
+        with patient_lookups():  # a command waits its turn for the geocoder rather than fall back
+            report = clinics_relocate(progress)
         self.stdout.write(report.summary())
         for line in report.failures:
             self.stderr.write(f"  failed: {line}")

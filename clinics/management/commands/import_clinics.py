@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from import_export.results import RowResult
 from tqdm import tqdm
 
+from clinics.geocoding import patient_lookups
 from clinics.importing import ClinicResource, error_lines
 from clinics.spreadsheets import FORMATS, UnreadableFile, read_sheet
 
@@ -65,7 +66,8 @@ class Command(BaseCommand):
             file=ProgressFile(self.stderr),
         ) as progress:
             resource = ClinicResource(on_row=progress.update)
-            result = resource.import_data(dataset, dry_run=dry_run)
+            with patient_lookups():  # new clinics wait their turn for the geocoder rather than fall back
+                result = resource.import_data(dataset, dry_run=dry_run)
 
         problems = error_lines(result)
         totals = result.totals
