@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from locator.env import (
     DEVELOPMENT_SECRET_KEY,
@@ -222,3 +223,14 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+
+# --- The clinic list at any size (/clinics/) -------------------------------------------------------
+# Up to CLINIC_LIST_ALL_MAX active clinics, /clinics/ shows every one on one page, grouped by state (the real chain
+# has about 60). Above it, /clinics/ is an index of states leading to each state's clinics, CLINIC_LIST_PAGE_SIZE to
+# a page (/clinics/?state=IA&page=2), so no page grows with the directory.
+CLINIC_LIST_ALL_MAX = envint("CLINIC_LIST_ALL_MAX", 200)
+CLINIC_LIST_PAGE_SIZE = envint("CLINIC_LIST_PAGE_SIZE", 50)
+if CLINIC_LIST_ALL_MAX < 0 or not 1 <= CLINIC_LIST_PAGE_SIZE <= 500:
+    raise ImproperlyConfigured(
+        "CLINIC_LIST_ALL_MAX must be 0 or more and CLINIC_LIST_PAGE_SIZE a whole number from 1 to 500."
+    )
