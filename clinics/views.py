@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from clinics.counts import Directory, state_counts
 from clinics.geocoding import GeocodeFailure
-from clinics.hours import clinic_zone, status_at, week_table
+from clinics.hours import Week
 from clinics.jsonld import clinic_jsonld, jsonld_script
 from clinics.links import public_url, web_url
 from clinics.listing import (
@@ -132,20 +132,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class ResultRow:
-    """One numbered result, with the words the list and the map both show."""
+    """One numbered result, with the words the list and the map both show.
+
+    Links and the address are worked out once here: the row's template mentions each several
+    times, and each mention of a method or property would run it again.
+    """
 
     rank: int
     match: ClinicMatch
     distance_text: str
     distance_spoken: str
+    card: ClinicCard
+    directions_url: str
+    services: list[str]  # names
 
     @property
     def clinic(self) -> Clinic:
         return self.match.clinic
-
-    @property
-    def schedule_url(self) -> str:
-        return web_url(self.clinic.schedule_url)
 
 
 def distance_words(miles: float, approximate: bool) -> tuple[str, str]:
@@ -164,8 +167,10 @@ def distance_words(miles: float, approximate: bool) -> tuple[str, str]:
 def _rows(matches: list[ClinicMatch]) -> list[ResultRow]:
     rows = []
     for rank, match in enumerate(matches, start=1):
-        shown, spoken = distance_words(match.distance_miles, match.clinic.location_is_approximate)
-        rows.append(ResultRow(rank, match, shown, spoken))
+        clinic = match.clinic
+        shown, spoken = distance_words(match.distance_miles, clinic.location_is_approximate)
+        services = [service.name for service in clinic.services.all()]
+        rows.append(ResultRow(rank, match, shown, spoken, clinic_card(clinic), clinic.directions_url, services))
     return rows
 
 
@@ -374,11 +379,14 @@ def _too_many_requests(request: HttpRequest, wait: float | None) -> HttpResponse
 
 @require_safe
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    clinic = get_object_or_404(Clinic.objects.with_details(), slug=slug)
-    status = status_at(clinic)
-    week = week_table(clinic)
-    zone = clinic_zone(clinic)
-    page_url = public_url(request, clinic.get_absolute_url())
+    """One clinic's page. Its week is read once (as plain rows) and gives the status, the table and the JSON-LD."""
+    clinic = get_object_or_404(Clinic.objects.active().prefetch_related("services"), slug=slug)
+    hours = Week.of(clinic.hours.values_list("weekday", "opens", "closes"), clinic.timezone)
+    status = hours.status()
+    week = hours.table()
+    zone = hours.zone
+    url = clinic.get_absolute_url()
+    page_url = public_url(request, url)
     services = list(clinic.services.all())
     return render(
         request,
@@ -396,8 +404,10 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "services": services,
             "state_name": US_STATES.get(clinic.state, clinic.state),
             "state_url": state_list_url(clinic.state, state_counts.get()),
+            "url": url,
+            "phone_tel": clinic.phone_tel,
             "canonical_url": page_url,
-            "jsonld": jsonld_script(clinic_jsonld(clinic, page_url=page_url)),
+            "jsonld": jsonld_script(clinic_jsonld(clinic, page_url=page_url, week=week)),
             "leaflet_options": leaflet_options() if clinic.is_located else None,
             "description": _clinic_description(clinic, services),
         },
