@@ -68,7 +68,10 @@ class ClinicListView(generics.ListAPIView):
     throttle_classes = [AnonThrottle]
 
     def get_queryset(self) -> QuerySet[Clinic]:
-        return Clinic.objects.with_details().distinct()
+        # Not with_details(): the list shows no hours. Not distinct(): the one join (the service filter, one
+        # slug) matches a clinic at most once, and DISTINCT over every column made each page, and its count,
+        # sort the whole directory (150 ms at 100,000 clinics).
+        return Clinic.objects.active().prefetch_related("services")
 
 
 @extend_schema(
