@@ -1,7 +1,8 @@
 """Nearest-search benchmark at 100, 10,000 and 100,000 synthetic clinics, on SQLite and PostgreSQL.
 
-For each database and size it loads N clinics into a scratch database (clinics scattered
-around real US ZIP centres, each with services and weekday hours), then measures for
+For each database and size it loads N synthetic clinics into a scratch database
+(benchmarks/directory.py: scattered around real US ZIP centres, each with services and weekday
+hours), then measures for
 random US origins:
 - the search call (clinics.search.ranking.nearest_clinics): median and p95;
 - a naive baseline that loads every clinic and ranks them in Python with geopy;
@@ -31,6 +32,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks.directory import load_clinics, us_origins  # noqa: E402
 from benchmarks.stats import summary  # noqa: E402
 
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -39,65 +41,7 @@ PG_BENCH_URL = "postgres://postgres@127.0.0.1:5432/locator_bench"
 PG_SOCKET_URL = "postgres://postgres@%2Fvar%2Frun%2Fpostgresql/locator_bench"
 
 
-def us_origins(rng: random.Random, count: int) -> list[tuple[float, float]]:
-    """Random points where people live: real ZIP centres in the 48 contiguous states."""
-    import zipcodes
-
-    rows = [
-        (float(z["lat"]), float(z["long"]))
-        for z in zipcodes.list_all()
-        if z["zip_code_type"] == "STANDARD" and z["state"] not in {"AK", "HI", "PR", "GU", "VI", "AS", "MP"}
-    ]
-    return rng.sample(rows, count)
-
-
 # --- The child: one database, every size ---------------------------------------------------
-
-
-def load_clinics(n: int, rng: random.Random) -> None:
-    from datetime import time as dtime
-
-    from django.db import connection, transaction
-
-    from clinics.models import Clinic, OpeningHours, Service
-    from clinics.search.ranking import directory
-
-    Clinic.objects.all().delete()
-    Service.objects.all().delete()
-    services = [Service.objects.create(name=f"Service {i}", slug=f"service-{i}") for i in range(8)]
-    centres = us_origins(rng, min(n, 20_000))
-    batch = []
-    for i in range(n):
-        lat, lng = centres[i % len(centres)]
-        batch.append(
-            Clinic(
-                name=f"Clinic {i:06d}",
-                slug=f"clinic-{i:06d}",
-                city="Sample",
-                state="IA",
-                zip_code="52801",
-                latitude=round(lat + rng.uniform(-0.05, 0.05), 6),
-                longitude=round(lng + rng.uniform(-0.05, 0.05), 6),
-                location_source="manual",
-                timezone="America/Chicago",
-                schedule_url="https://schedule.example.com/x",
-            )
-        )
-    with transaction.atomic():
-        clinics = Clinic.objects.bulk_create(batch, batch_size=2000)
-        if connection.vendor == "sqlite":  # bulk_create does not return ids on every backend version
-            clinics = list(Clinic.objects.order_by("pk"))
-        links = [
-            Clinic.services.through(clinic_id=c.pk, service_id=s.pk) for c in clinics for s in rng.sample(services, 2)
-        ]
-        Clinic.services.through.objects.bulk_create(links, batch_size=5000)
-        hours = [
-            OpeningHours(clinic_id=c.pk, weekday=d, opens=dtime(8), closes=dtime(17)) for c in clinics for d in range(5)
-        ]
-        OpeningHours.objects.bulk_create(hours, batch_size=5000)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    directory.forget()  # bulk-loaded past clinics/editing.py, which would otherwise do this
 
 
 def time_ms(fn: Any, *args: Any) -> float:

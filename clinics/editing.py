@@ -1,13 +1,14 @@
 """Every change to clinics, their hours and their services, and the one rule that goes with it.
 
 The rule (``mark_changed``): **a clinic that changed gets a new ``updated_at``**, since its
-cached search card is keyed by it (clinics/search/details.py); and when clinics come or go, the
-search counts the directory again. The spreadsheet import, the demo data and the management
-commands write only through these functions. The admin saves a clinic with ``clinic_save`` and
-services with ``service_save``/``service_delete``; its hours inline and services field are saved
-by Django's own formset and form, after which it calls ``mark_changed``. A clinic or service is
-validated with ``full_clean()`` before it is written, and hours with ``hours.check_week``, so bad
-input changes nothing.
+cached search card is keyed by it (clinics/search/details.py); and when clinics come, go or
+change, every count of the whole directory is taken again (``directory_changed``: the search's
+size, and the clinics per state on the home page and the clinic list). The spreadsheet import,
+the demo data and the management commands write only through these functions. The admin saves a
+clinic with ``clinic_save`` and services with ``service_save``/``service_delete``; its hours
+inline and services field are saved by Django's own formset and form, after which it calls
+``mark_changed``. A clinic or service is validated with ``full_clean()`` before it is written,
+and hours with ``hours.check_week``, so bad input changes nothing.
 """
 
 from __future__ import annotations
@@ -20,10 +21,17 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from clinics.counts import state_counts
 from clinics.hours import Interval, check_week
 from clinics.locating import BulkReport, LocateResult, Outcome, locate_clinic, prepare_for_save
 from clinics.models import Clinic, LocationSource, OpeningHours, Service, unique_slug
 from clinics.search.ranking import directory
+
+
+def directory_changed() -> None:
+    """Clinics came, went or changed: forget every count of the directory as a whole, so none is shown stale."""
+    directory.forget()
+    state_counts.forget()
 
 
 def mark_changed(clinic_ids: Iterable[int]) -> None:
@@ -31,7 +39,7 @@ def mark_changed(clinic_ids: Iterable[int]) -> None:
     ids = list(clinic_ids)
     if ids:
         Clinic.objects.filter(pk__in=ids).update(updated_at=timezone.now())
-    directory.forget()
+    directory_changed()
 
 
 def clinic_save(*, clinic: Clinic, relocate: bool = False) -> LocateResult:
@@ -47,7 +55,7 @@ def clinic_save(*, clinic: Clinic, relocate: bool = False) -> LocateResult:
     clinic.updated_at = timezone.now()
     clinic.full_clean()
     clinic.save()
-    directory.forget()
+    directory_changed()
     return located
 
 
@@ -120,7 +128,7 @@ def clinics_delete(*, clinics: QuerySet[Clinic]) -> int:
     """Delete clinics for good (with their hours); retiring keeps them for the record. Returns how many."""
     count = clinics.count()
     clinics.delete()
-    directory.forget()
+    directory_changed()
     return count
 
 

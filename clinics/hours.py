@@ -82,6 +82,10 @@ class Week:
         """From ``clinic.hours.all()``: prefetched hours are used when the caller prefetched them."""
         return cls.of(((h.weekday, h.opens, h.closes) for h in clinic.hours.all()), clinic.timezone)
 
+    def table(self) -> list[DayHours]:
+        """Monday to Sunday, each day's hours as text ("Closed" for a day without intervals)."""
+        return [DayHours(day.value, day.label, self.texts[day.value], list(self.days[day.value])) for day in Weekday]
+
     def status(self, at: datetime | None = None) -> HoursStatus:
         local = (at or dj_timezone.now()).astimezone(self.zone)
         weekday = local.weekday()
@@ -102,8 +106,7 @@ class DayHours:
 
 def week_table(clinic: Clinic) -> list[DayHours]:
     """Monday to Sunday, each day's hours as text ("Closed" for a day without intervals)."""
-    week = Week.for_clinic(clinic)
-    return [DayHours(day.value, day.label, week.texts[day.value], list(week.days[day.value])) for day in Weekday]
+    return Week.for_clinic(clinic).table()
 
 
 DAY_ABBREVIATIONS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]

@@ -9,15 +9,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from clinics.hours import week_table
+from clinics.hours import DayHours, week_table
 from clinics.models import Clinic
 
 # The same escapes as Django's json_script: nothing in the data can close the <script> element.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def clinic_jsonld(clinic: Clinic, *, page_url: str) -> dict[str, Any]:
-    """A MedicalClinic that is also a Physiotherapy business; only fields the clinic actually has."""
+def clinic_jsonld(clinic: Clinic, *, page_url: str, week: list[DayHours] | None = None) -> dict[str, Any]:
+    """A MedicalClinic that is also a Physiotherapy business; only fields the clinic actually has.
+
+    ``week`` is the clinic's week_table when the caller has it already (else it is read from the clinic).
+    """
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": ["MedicalClinic", "Physiotherapy"],
@@ -49,7 +52,7 @@ def clinic_jsonld(clinic: Clinic, *, page_url: str) -> dict[str, Any]:
         data["email"] = clinic.email
     if clinic.website_url.startswith(("https://", "http://")):
         data["sameAs"] = [clinic.website_url]
-    hours = opening_hours_specification(clinic)
+    hours = opening_hours_specification(clinic, week)
     if hours:
         data["openingHoursSpecification"] = hours
     services = [service.name for service in clinic.services.all()]
@@ -58,10 +61,10 @@ def clinic_jsonld(clinic: Clinic, *, page_url: str) -> dict[str, Any]:
     return data
 
 
-def opening_hours_specification(clinic: Clinic) -> list[dict[str, Any]]:
+def opening_hours_specification(clinic: Clinic, week: list[DayHours] | None = None) -> list[dict[str, Any]]:
     """One entry per distinct opening interval, listing the days it applies to (Monday first)."""
     by_interval: dict[tuple[str, str], list[str]] = {}
-    for day in week_table(clinic):
+    for day in week_table(clinic) if week is None else week:
         for opens, closes in day.intervals:
             by_interval.setdefault((f"{opens:%H:%M}", f"{closes:%H:%M}"), []).append(day.name)
     return [

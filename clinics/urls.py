@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from clinics import views
-from clinics.sitemaps import SITEMAPS
+from clinics.sitemaps import SITEMAPS, sitemap_index
 
 app_name = "clinics"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("find/", views.find, name="find"),
     path("clinics/", views.clinic_list, name="list"),
     path("clinics/<slug:slug>/", views.clinic_detail, name="detail"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

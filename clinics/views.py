@@ -7,22 +7,32 @@ script from data attributes, so the pages work with JavaScript off.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from clinics.counts import Directory, state_counts
 from clinics.geocoding import GeocodeFailure
 from clinics.health import RETRY_AFTER_SECONDS
-from clinics.hours import clinic_zone, status_at, week_table
+from clinics.hours import Week
 from clinics.jsonld import clinic_jsonld, jsonld_script
 from clinics.links import public_url, web_url
+from clinics.listing import (
+    ListProblem,
+    lists_every_clinic,
+    parse_list_request,
+    state_list_url,
+    state_page_url,
+)
 from clinics.maps import leaflet_options
 from clinics.models import Clinic, Service
 from clinics.request_log import current_request_id
@@ -30,7 +40,7 @@ from clinics.search.nearby import NearbyClinics, search_nearby
 from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search
 from clinics.search.ranking import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
-from clinics.throttling import search_allowed
+from clinics.throttling import AnonThrottle, search_allowed
 
 log = logging.getLogger(__name__)
 
@@ -46,14 +56,19 @@ ZONE_NAMES = {
 
 @dataclass(frozen=True)
 class ClinicCard:
-    """A clinic in a list, with the links that are safe to show."""
+    """A clinic in a list, with what the card shows worked out once (a template would redo it at each mention)."""
 
     clinic: Clinic
-    schedule_url: str
+    url: str
+    address: str
+    phone_tel: str
+    schedule_url: str  # safe to link: http(s) only
 
 
 def clinic_card(clinic: Clinic) -> ClinicCard:
-    return ClinicCard(clinic, web_url(clinic.schedule_url))
+    return ClinicCard(
+        clinic, clinic.get_absolute_url(), clinic.one_line_address, clinic.phone_tel, web_url(clinic.schedule_url)
+    )
 
 
 # --- The search form, as the templates render it ---------------------------------------------
@@ -102,21 +117,16 @@ def search_form_context(
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    states = (
-        Clinic.objects.active()
-        .values("state")
-        .annotate(count=Count("id"))
-        .order_by("state")
-        .values_list("state", "count")
-    )
-    by_state = sorted(((US_STATES.get(code, code), count) for code, count in states), key=lambda pair: pair[0])
+    """The search form and the clinics per state (counted at most every few seconds: clinics/counts.py)."""
+    directory = state_counts.get()
     return render(
         request,
         "clinics/home.html",
         {
             **search_form_context(),
-            "clinic_count": sum(count for _, count in by_state),
-            "states": by_state,
+            "clinic_count": directory.total,
+            "clinic_count_text": f"{directory.total:,}",
+            "states": [(state, state_list_url(state.code, directory)) for state in directory.states],
             "canonical_url": public_url(request, reverse("clinics:home")),
         },
     )
@@ -124,20 +134,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class ResultRow:
-    """One numbered result, with the words the list and the map both show."""
+    """One numbered result, with the words the list and the map both show.
+
+    Links and the address are worked out once here: the row's template mentions each several
+    times, and each mention of a method or property would run it again.
+    """
 
     rank: int
     match: ClinicMatch
     distance_text: str
     distance_spoken: str
+    card: ClinicCard
+    directions_url: str
+    services: list[str]  # names
 
     @property
     def clinic(self) -> Clinic:
         return self.match.clinic
-
-    @property
-    def schedule_url(self) -> str:
-        return web_url(self.clinic.schedule_url)
 
 
 def distance_words(miles: float, approximate: bool) -> tuple[str, str]:
@@ -156,8 +169,10 @@ def distance_words(miles: float, approximate: bool) -> tuple[str, str]:
 def _rows(matches: list[ClinicMatch]) -> list[ResultRow]:
     rows = []
     for rank, match in enumerate(matches, start=1):
-        shown, spoken = distance_words(match.distance_miles, match.clinic.location_is_approximate)
-        rows.append(ResultRow(rank, match, shown, spoken))
+        clinic = match.clinic
+        shown, spoken = distance_words(match.distance_miles, clinic.location_is_approximate)
+        services = [service.name for service in clinic.services.all()]
+        rows.append(ResultRow(rank, match, shown, spoken, clinic_card(clinic), clinic.directions_url, services))
     return rows
 
 
@@ -218,16 +233,54 @@ def _results_context(request: HttpRequest, found: NearbyClinics, limit: int, rad
     }
 
 
+# --- The clinic list (/clinics/): laid out by clinics/listing.py, counted by clinics/counts.py ------------
+
+
 @require_safe
 def clinic_list(request: HttpRequest) -> HttpResponse:
+    """Every clinic grouped by state while there are few; else the states, and each state's clinics in pages."""
+    throttle = AnonThrottle()
+    if not throttle.allow_request(request, None):  # type: ignore[arg-type]  # DRF's throttle reads only META
+        return _too_many_requests(request, throttle.wait())
+    directory = state_counts.get()
+    wanted = parse_list_request(request.GET)
+    if isinstance(wanted, ListProblem):
+        return _state_index(request, directory, wanted)
+    if wanted.state:
+        return _state_page(request, directory, wanted.state, wanted.page)
+    if wanted.page != 1:
+        return _state_index(request, directory, ListProblem(404, "The list of clinics has only one page."))
+    if lists_every_clinic(directory):
+        # Counted a few seconds ago at most; the query is bounded all the same, should the directory have grown.
+        clinics = list(Clinic.objects.active().only(*CARD_FIELDS)[: settings.CLINIC_LIST_ALL_MAX + 1])
+        if len(clinics) <= settings.CLINIC_LIST_ALL_MAX:
+            return _every_clinic(request, clinics)
+        return _state_index(request, directory, state_pages=True)
+    return _state_index(request, directory)
+
+
+# What a clinic's card shows (ClinicCard), so a list reads no more than it needs of each row.
+CARD_FIELDS = (
+    "name",
+    "slug",
+    "street",
+    "address_line2",
+    "city",
+    "state",
+    "zip_code",
+    "phone",
+    "notice",
+    "schedule_url",
+)
+
+
+def _every_clinic(request: HttpRequest, clinics: list[Clinic]) -> HttpResponse:
     """Every active clinic, grouped by state under its full name."""
 
     def state_name(clinic: Clinic) -> str:
         return US_STATES.get(clinic.state, clinic.state)
 
-    clinics = sorted(
-        Clinic.objects.active().prefetch_related("services"), key=lambda c: (state_name(c), c.city, c.name)
-    )
+    clinics.sort(key=lambda c: (state_name(c), c.city, c.name))
     groups = [(state, [clinic_card(c) for c in members]) for state, members in groupby(clinics, key=state_name)]
     return render(
         request,
@@ -241,13 +294,101 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _state_index(
+    request: HttpRequest, directory: Directory, problem: ListProblem | None = None, *, state_pages: bool = False
+) -> HttpResponse:
+    """The states with their counts, each leading to its clinics; with what was wrong, for a bad link.
+
+    ``state_pages`` links each state to its own pages even if the counts say the one list would do.
+    """
+    return render(
+        request,
+        "clinics/clinic_index.html",
+        {
+            "states": [
+                (state, state_page_url(state.code) if state_pages else state_list_url(state.code, directory))
+                for state in directory.states
+            ],
+            "clinic_count": directory.total,
+            "clinic_count_text": f"{directory.total:,}",
+            "state_count": len(directory.states),
+            "problem": problem,
+            "canonical_url": public_url(request, reverse("clinics:list")),
+        },
+        status=problem.status if problem else 200,
+    )
+
+
+def _state_page(request: HttpRequest, directory: Directory, code: str, number: int) -> HttpResponse:
+    """One state's active clinics by city and name, CLINIC_LIST_PAGE_SIZE to a page."""
+    name = US_STATES[code]
+    clinics = Clinic.objects.active().filter(state=code).order_by("city", "name", "slug").only(*CARD_FIELDS)
+    paginator = Paginator(clinics, settings.CLINIC_LIST_PAGE_SIZE)
+    if paginator.count == 0:
+        return _state_index(
+            request, directory, ListProblem(404, f"There are no Rock Valley Physical Therapy clinics in {name}.")
+        )
+    if number > paginator.num_pages:
+        last = paginator.num_pages
+        pages = f"{last} page{'s' if last != 1 else ''}"
+        return _state_index(
+            request,
+            directory,
+            ListProblem(
+                404,
+                f"The clinics in {name} fill {pages}, so there is no page {number}.",
+                (state_page_url(code, last), f"Go to the last page of clinics in {name}"),
+            ),
+        )
+    page = paginator.page(number)
+    page_links = [
+        (item, state_page_url(code, item) if isinstance(item, int) else "")
+        for item in paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+    ]
+    return render(
+        request,
+        "clinics/clinic_state.html",
+        {
+            "state_code": code,
+            "state_name": name,
+            "cities": [
+                (city, [clinic_card(clinic) for clinic in members])
+                for city, members in groupby(page.object_list, key=lambda clinic: clinic.city)
+            ],
+            "page": page,
+            "page_count": paginator.num_pages,
+            "page_links": page_links,
+            "clinic_count": paginator.count,
+            "clinic_count_text": f"{paginator.count:,}",
+            "first_text": f"{page.start_index():,}",
+            "last_text": f"{page.end_index():,}",
+            "previous_url": state_page_url(code, number - 1) if page.has_previous() else "",
+            "next_url": state_page_url(code, number + 1) if page.has_next() else "",
+            "list_url": reverse("clinics:list"),
+            "state_url": state_page_url(code),
+            "canonical_url": public_url(request, state_page_url(code, number)),
+        },
+    )
+
+
+def _too_many_requests(request: HttpRequest, wait: float | None) -> HttpResponse:
+    """A page saying to wait, with Retry-After (whole seconds, at least one) for browsers and crawlers."""
+    seconds = max(1, math.ceil(wait)) if wait is not None else 60
+    response = render(request, "clinics/too_many_requests.html", {"retry_after": seconds}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 @require_safe
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    clinic = get_object_or_404(Clinic.objects.with_details(), slug=slug)
-    status = status_at(clinic)
-    week = week_table(clinic)
-    zone = clinic_zone(clinic)
-    page_url = public_url(request, clinic.get_absolute_url())
+    """One clinic's page. Its week is read once (as plain rows) and gives the status, the table and the JSON-LD."""
+    clinic = get_object_or_404(Clinic.objects.active().prefetch_related("services"), slug=slug)
+    hours = Week.of(clinic.hours.values_list("weekday", "opens", "closes"), clinic.timezone)
+    status = hours.status()
+    week = hours.table()
+    zone = hours.zone
+    url = clinic.get_absolute_url()
+    page_url = public_url(request, url)
     services = list(clinic.services.all())
     return render(
         request,
@@ -264,8 +405,11 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "zone_abbreviation": status.local_time.tzname() or "",
             "services": services,
             "state_name": US_STATES.get(clinic.state, clinic.state),
+            "state_url": state_list_url(clinic.state, state_counts.get()),
+            "url": url,
+            "phone_tel": clinic.phone_tel,
             "canonical_url": page_url,
-            "jsonld": jsonld_script(clinic_jsonld(clinic, page_url=page_url)),
+            "jsonld": jsonld_script(clinic_jsonld(clinic, page_url=page_url, week=week)),
             "leaflet_options": leaflet_options() if clinic.is_located else None,
             "description": _clinic_description(clinic, services),
         },

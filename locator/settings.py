@@ -389,3 +389,14 @@ for _name, _value in [
         raise ImproperlyConfigured(f"{_name} must be more than 0")
 # Not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: in django-import-export 4.4.3 it deletes a leading "=" (changing
 # the data, and leaving "==1" a formula) and ignores + - @ tab and CR. ClinicResource escapes every export instead.
+
+# --- The clinic list at any size (/clinics/) -------------------------------------------------------
+# Up to CLINIC_LIST_ALL_MAX active clinics, /clinics/ shows every one on one page, grouped by state (the real chain
+# has about 60). Above it, /clinics/ is an index of states leading to each state's clinics, CLINIC_LIST_PAGE_SIZE to
+# a page (/clinics/?state=IA&page=2), so no page grows with the directory.
+CLINIC_LIST_ALL_MAX = envint("CLINIC_LIST_ALL_MAX", 200)
+CLINIC_LIST_PAGE_SIZE = envint("CLINIC_LIST_PAGE_SIZE", 50)
+if CLINIC_LIST_ALL_MAX < 0 or not 1 <= CLINIC_LIST_PAGE_SIZE <= 500:
+    raise ImproperlyConfigured(
+        "CLINIC_LIST_ALL_MAX must be 0 or more and CLINIC_LIST_PAGE_SIZE a whole number from 1 to 500."
+    )

@@ -21,6 +21,7 @@ from django.db.models import Model
 from django.test import override_settings
 from pytest_django import DjangoDbBlocker
 
+from clinics.counts import state_counts
 from clinics.models import Clinic, OpeningHours, Service
 from clinics.search import details
 from clinics.search.ranking import directory as directory_size
@@ -37,11 +38,12 @@ def uses_database(fixturenames: Iterable[str], django_db_mark: pytest.Mark | Non
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
-    """Each test starts with an empty cache (geocoder answers, throttles) and no online geocoder."""
+    """Each test starts with an empty cache (geocoder answers, throttles, state counts) and no online geocoder."""
     breaker.reset()
     cache.clear()
     details.cache.clear()
     directory_size.forget()
+    state_counts.forget()
     settings.GEOCODER = {**settings.GEOCODER, "SERVICE": ""}
     FakeGeocoder.reset()
     yield

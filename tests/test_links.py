@@ -10,15 +10,18 @@ pytestmark = pytest.mark.django_db
 
 
 def self_links(client, **headers):
-    """The canonical link, the robots.txt sitemap line, the sitemap's first entry and an API clinic URL."""
+    """The canonical link, the robots.txt sitemap line, the sitemap index's first section, that section's first
+    entry and an API clinic URL."""
     home = client.get("/", **headers).content.decode()
     robots = client.get("/robots.txt", **headers).content.decode()
     sitemap = client.get("/sitemap.xml", **headers).content.decode()
+    section = client.get("/sitemap-pages.xml", **headers).content.decode()
     api = client.get("/api/v1/clinics/", **headers).json()
     return [
         re.search(r'<link rel="canonical" href="([^"]+)">', home)[1],
         re.search(r"Sitemap: (\S+)", robots)[1],
         re.search(r"<loc>([^<]+)</loc>", sitemap)[1],
+        re.search(r"<loc>([^<]+)</loc>", section)[1],
         api["results"][0]["url"],
     ]
 
@@ -26,19 +29,25 @@ def self_links(client, **headers):
 def test_without_site_url_links_use_the_address_the_visitor_used(client, settings, demo_data):
     settings.SITE_URL = ""
     links = self_links(client, HTTP_HOST="localhost:8001")
-    assert links[:3] == ["http://localhost:8001/", "http://localhost:8001/sitemap.xml", "http://localhost:8001/"]
-    assert links[3].startswith("http://localhost:8001/clinics/")
+    assert links[:4] == [
+        "http://localhost:8001/",
+        "http://localhost:8001/sitemap.xml",
+        "http://localhost:8001/sitemap-pages.xml",
+        "http://localhost:8001/",
+    ]
+    assert links[4].startswith("http://localhost:8001/clinics/")
 
 
 def test_with_site_url_links_use_it_whatever_the_host_header(client, settings, demo_data):
     settings.SITE_URL = "https://clinics.example.org"
     links = self_links(client, HTTP_HOST="localhost:8001")
-    assert links[:3] == [
+    assert links[:4] == [
         "https://clinics.example.org/",
         "https://clinics.example.org/sitemap.xml",
+        "https://clinics.example.org/sitemap-pages.xml",
         "https://clinics.example.org/",
     ]
-    assert links[3].startswith("https://clinics.example.org/clinics/")
+    assert links[4].startswith("https://clinics.example.org/clinics/")
 
 
 @pytest.mark.parametrize(

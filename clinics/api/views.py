@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
@@ -11,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from clinics.api import geojson
 from clinics.api.errors import GeocodeError
 from clinics.api.filters import ClinicFilter
 from clinics.api.openapi import nearest_openapi_parameters
@@ -69,7 +69,10 @@ class ClinicListView(generics.ListAPIView):
     throttle_classes = [AnonThrottle]
 
     def get_queryset(self) -> QuerySet[Clinic]:
-        return Clinic.objects.with_details().distinct()
+        # Not with_details(): the list shows no hours. Not distinct(): the one join (the service filter, one
+        # slug) matches a clinic at most once, and DISTINCT over every column made each page, and its count,
+        # sort the whole directory (150 ms at 100,000 clinics).
+        return Clinic.objects.active().prefetch_related("services")
 
 
 @extend_schema(
@@ -156,26 +159,29 @@ class NearestClinicsView(APIView):
 
 @extend_schema(
     tags=["clinics"],
-    summary="Active clinics as GeoJSON",
-    responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="A GeoJSON FeatureCollection of points.")},
+    summary="Active clinics as GeoJSON, a page at a time",
+    description=(
+        "A GeoJSON FeatureCollection of the active clinics that have a location, in the style of OGC API - "
+        "Features: optionally only those inside `bbox`, at most `limit` to an answer, and a link with "
+        '`"rel": "next"` in `links` while more remain. Without parameters the first page holds up to '
+        f"{geojson.DEFAULT_LIMIT} clinics."
+    ),
+    parameters=geojson.geojson_openapi_parameters(),
+    responses={
+        (200, geojson.MEDIA_TYPE): geojson.FEATURE_COLLECTION_SCHEMA,
+        (400, geojson.MEDIA_TYPE): OpenApiResponse(ERROR_SCHEMA, description="A bad bbox, limit or after."),
+        (429, geojson.MEDIA_TYPE): OpenApiResponse(ERROR_SCHEMA, description="Too many requests."),
+    },
 )
 class ClinicGeoJSONView(APIView):
     throttle_classes = [AnonThrottle]
     renderer_classes = [GeoJSONRenderer]
 
     def get(self, request: Request) -> Response:
-        features = []
-        for clinic in Clinic.objects.with_details().located():
-            props = ClinicSerializer(clinic, context={"request": request}).data
-            features.append(
-                {
-                    "type": "Feature",
-                    "id": clinic.slug,
-                    "geometry": {"type": "Point", "coordinates": [float(clinic.longitude), float(clinic.latitude)]},  # type: ignore[arg-type]
-                    "properties": props,
-                }
-            )
-        return Response({"type": "FeatureCollection", "features": features})
+        wanted = geojson.parse_geojson_query(request.query_params)
+        if isinstance(wanted, dict):
+            raise ValidationError(wanted)
+        return Response(geojson.feature_collection(request, wanted))
 
 
 @extend_schema(

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from clinics import editing
+from clinics.models import Clinic
 from tests.pages.reading import html, text_of
 
 pytestmark = pytest.mark.django_db
@@ -28,3 +30,50 @@ def test_home_renders_the_search_form(client, demo_data):
     assert "sample values" in text_of(page)
     # No inline script anywhere: every script is a static file (or inert JSON).
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)[^>]*>", page)
+
+
+def state_cards(page: str) -> dict[str, str]:
+    return dict(
+        re.findall(
+            r'<span class="state-card__name">([^<]+)</span>\s*<span class="state-card__count">([^<]+)</span>', page
+        )
+    )
+
+
+def test_home_counts_clinics_per_state(client, demo_data):
+    page = html(client.get("/"))
+    assert state_cards(page) == {"Illinois": "3 clinics", "Iowa": "9 clinics", "Nebraska": "1 clinic"}
+    assert "Search 13 clinics by ZIP code" in text_of(page)
+
+
+def test_home_does_not_count_the_directory_on_every_visit(client, demo_data, django_assert_num_queries):
+    client.get("/")
+    with django_assert_num_queries(1):  # the services in the search form; the counts are remembered
+        client.get("/")
+
+
+def test_home_counts_change_as_soon_as_staff_edit_clinics(client, demo_data, django_capture_on_commit_callbacks):
+    client.get("/")  # counted and remembered
+    with django_capture_on_commit_callbacks(execute=True):
+        editing.clinic_create(name="Ames", city="Ames", state="IA", zip_code="50010", timezone="America/Chicago")
+        editing.clinics_set_active(clinics=Clinic.objects.filter(state="NE"), active=False)
+    page = html(client.get("/"))
+    assert state_cards(page) == {"Illinois": "3 clinics", "Iowa": "10 clinics"}
+    assert "Search 13 clinics by ZIP code" in text_of(page)
+    with django_capture_on_commit_callbacks(execute=True):
+        editing.clinics_delete(clinics=Clinic.objects.filter(state="IL"))
+    assert state_cards(html(client.get("/"))) == {"Iowa": "10 clinics"}
+
+
+def test_home_counts_need_no_shared_cache(client, demo_data, monkeypatch):
+    """The shared cache (Redis in production) may be down: the counts are still right, and the page still loads."""
+    from clinics import counts
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the shared cache is down")
+
+    monkeypatch.setattr(counts.cache, "get_many", down)
+    monkeypatch.setattr(counts.cache, "set", down)
+    assert state_cards(html(client.get("/"))) == {"Illinois": "3 clinics", "Iowa": "9 clinics", "Nebraska": "1 clinic"}
+    editing.clinics_set_active(clinics=Clinic.objects.filter(state="NE"), active=False)
+    assert "Nebraska" not in state_cards(html(client.get("/")))
