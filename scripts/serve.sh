@@ -123,11 +123,8 @@ else
 fi
 
 # --- nginx's configuration for this run --------------------------------------------------------------
-sed -e "s|@LISTEN@|127.0.0.1:$SERVE_PORT|g" \
-    -e "s|@SERVER_NAME@|${ALLOWED_HOSTS//,/ }|g" \
-    -e "s|@APP_SERVER@|$GUNICORN_BIND|g" \
-    -e "s|@STATIC_ROOT@|$ROOT/staticfiles|g" \
-    deploy/nginx.conf >"$SERVE_DIR/nginx.conf"
+deploy/render-nginx-conf.sh "127.0.0.1:$SERVE_PORT" "$ALLOWED_HOSTS" "$GUNICORN_BIND" "$ROOT/staticfiles" \
+    >"$SERVE_DIR/nginx.conf"
 nginx_cmd=("$NGINX" -p "$SERVE_DIR/" -c "$SERVE_DIR/nginx.conf" -e logs/error.log)
 "${nginx_cmd[@]}" -t -q || fail "nginx refused $SERVE_DIR/nginx.conf (made from deploy/nginx.conf)."
 
