@@ -22,27 +22,19 @@ from __future__ import annotations
 import json
 import math
 import random
+import sys
+from pathlib import Path
 from typing import Any
 from urllib.request import Request, urlopen
 
-import zipcodes
 from locust import FastHttpUser, constant, constant_throughput, events, tag, task
 from locust.env import Environment
 
-# The trivial endpoint, the yardstick for everything else (it becomes /health/live/ once that exists).
-HEALTH_PATH = "/api/v1/health/"
-# The map's box around the Quad Cities (the bbox parameter is harmless where it is not read yet).
-GEOJSON_PATH = "/api/v1/clinics.geojson?bbox=-91.0,41.3,-90.2,41.7"
-HOME_STATES = {"IA", "IL", "NE"}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.traffic import GEOJSON_PATH, HEALTH_PATH, random_point, random_zip
+
 # Pages of 100 clinics read at the start, at random: enough slugs to spread visits over a big directory.
 SLUG_PAGES = 10
-
-# (ZIP, latitude, longitude) of every ordinary, active ZIP code in the home states.
-HOME_ZIPS: list[tuple[str, float, float]] = [
-    (z["zip_code"], float(z["lat"]), float(z["long"]))
-    for z in zipcodes.list_all()
-    if z["state"] in HOME_STATES and z["zip_code_type"] == "STANDARD" and z["active"]
-]
 CLINIC_SLUGS: list[str] = []
 
 
@@ -80,16 +72,6 @@ def read_clinic_slugs(environment: Environment, **_: Any) -> None:
     if not slugs:
         raise RuntimeError(f"{base} lists no clinics: load some first")
     CLINIC_SLUGS[:] = slugs
-
-
-def random_zip() -> str:
-    return random.choice(HOME_ZIPS)[0]
-
-
-def random_point() -> tuple[float, float]:
-    """Somewhere near a random home-state ZIP centre, as a phone's location would be."""
-    _, lat, lng = random.choice(HOME_ZIPS)
-    return round(lat + random.uniform(-0.05, 0.05), 5), round(lng + random.uniform(-0.05, 0.05), 5)
 
 
 class Visitor(FastHttpUser):
