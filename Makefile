@@ -14,7 +14,7 @@ TEST_ENV = ENV_FILE=/dev/null
 PYTEST_SQLITE = $(TEST_ENV) $(PY) -m pytest
 PYTEST_POSTGRES = $(TEST_ENV) DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
 
-.PHONY: run install install-dev browser services test test-sqlite test-postgres lint format bench clean
+.PHONY: run serve install install-dev browser services test test-sqlite test-postgres lint format bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data --demo-admin
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The production setup on this machine: nginx (deploy/nginx.conf) on http://127.0.0.1:8080 in front of gunicorn
+# (gunicorn.conf.py), DEBUG off, PostgreSQL + Redis on 127.0.0.1. Ctrl-C stops both. scripts/serve.sh lists its
+# variables: make serve SERVE_PORT=8090, DATABASE_URL=sqlite:////abs/path.sqlite3 REDIS_URL= (embedded),
+# SERVE_DEMO_DATA=no (serve a prepared database as it is).
+serve: install
+	@bash scripts/serve.sh
 
 # Install what the tests need and run the whole suite on SQLite, then on PostgreSQL + Redis. The SQLite
 # pass comes first, so its results show before PostgreSQL and Redis are installed or started.
