@@ -9,7 +9,8 @@ project's .env file, which this file reads the way locator/settings.py does) wit
     GUNICORN_TIMEOUT         seconds a request may run before its worker is killed and replaced (default 30)
     GUNICORN_GRACEFUL_TIMEOUT  seconds workers get to finish their requests on shutdown (default 15)
     GUNICORN_MAX_REQUESTS    requests before a worker is replaced by a fresh fork (default 10000; 0: never)
-    GUNICORN_ACCESS_LOG      file for the access log, "-" for standard output (the default), "off" for none
+    GUNICORN_ACCESS_LOG      file for gunicorn's access log, "-" for standard output, "off" for none (the default:
+                             the app writes one line per request itself, with its request id)
     GUNICORN_ERROR_LOG       file for gunicorn's own log, "-" for standard error (the default)
     GUNICORN_CONTROL_SOCKET  path of gunicorn's control socket for gunicornc (default: none)
     FORWARDED_ALLOW_IPS      the proxies trusted to say the request came over HTTPS (default 127.0.0.1,::1)
@@ -84,7 +85,8 @@ max_requests_jitter = max_requests // 10
 # Logs. Searches carry ZIP codes and coordinates in the query string and the referrer carries the previous
 # page's, so the access log has the path without the query string (%(U)s, not %(r)s), and no client address,
 # referrer or user agent: the app's logs carry no visitor data.
-accesslog = log_target("GUNICORN_ACCESS_LOG", "-")
+# Off by default: the app logs each request once, with its id (clinics/request_log.py); this one can be turned on.
+accesslog = log_target("GUNICORN_ACCESS_LOG", "off")
 errorlog = log_target("GUNICORN_ERROR_LOG", "-") or "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms %(p)s'
 loglevel = "info"
