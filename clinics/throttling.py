@@ -1,7 +1,7 @@
 """Rate limits for anonymous visitors, counted in the shared cache (Redis in production).
 
 One definition serves the API (as DRF throttles) and the results page (through
-``search_allowed``), so a visitor cannot dodge the API's limit by using the page.
+``search_wait``), so a visitor cannot dodge the API's limit by using the page.
 
 DRF's throttle reads a client's history from the cache and writes it back: two round trips
 to Redis per request, and two requests of one client in different workers can each write
@@ -16,6 +16,7 @@ let through counted), and counting resumes by itself when Redis answers again.
 from __future__ import annotations
 
 import hashlib
+import math
 import uuid
 from typing import Any
 
@@ -120,6 +121,10 @@ def client_address(request: HttpRequest) -> str:
     return AnonThrottle().get_ident(request)  # type: ignore[arg-type]
 
 
-def search_allowed(request: HttpRequest) -> bool:
-    """Counts one search by this client; False once the client is over the rate."""
-    return SearchThrottle().allow_request(request, None)  # type: ignore[arg-type]
+def search_wait(request: HttpRequest) -> int | None:
+    """Counts one search by this client: None when it may search, else the whole seconds until it may again."""
+    throttle = SearchThrottle()
+    if throttle.allow_request(request, None):  # type: ignore[arg-type]  # DRF's throttle reads only META
+        return None
+    wait = throttle.wait()
+    return max(1, math.ceil(wait)) if wait is not None else 60

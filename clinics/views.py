@@ -40,7 +40,7 @@ from clinics.search.nearby import NearbyClinics, search_nearby
 from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search
 from clinics.search.ranking import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
-from clinics.throttling import AnonThrottle, search_allowed
+from clinics.throttling import AnonThrottle, search_wait
 
 log = logging.getLogger(__name__)
 
@@ -196,9 +196,13 @@ def find(request: HttpRequest) -> HttpResponse:
         context.update(search_form_context(request.GET, parsed.chosen, parsed.errors))
         return render(request, "clinics/find.html", context, status=400)
     context.update(search_form_context(request.GET, parsed))
-    if not search_allowed(request):
+    wait = search_wait(request)
+    if wait is not None:
         context["rate_limited"] = True
-        return render(request, "clinics/find.html", context, status=429)
+        context["retry_after"] = wait
+        response = render(request, "clinics/find.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     found = search_nearby(parsed)
     if isinstance(found, GeocodeFailure):
         context["failure"] = found
