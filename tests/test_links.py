@@ -63,3 +63,14 @@ def test_with_site_url_links_use_it_whatever_the_host_header(client, settings, d
 )
 def test_only_web_addresses_become_outside_links(url, shown):
     assert web_url(url) == shown
+
+
+@pytest.mark.django_db
+def test_api_page_links_use_site_url_not_the_host_header(client, demo_data, settings):
+    settings.SITE_URL = "https://locator.example.org"
+    settings.ALLOWED_HOSTS = ["locator.example.org", "evil.example"]
+    first = client.get("/api/v1/clinics/", {"page_size": 5}, HTTP_HOST="evil.example").json()
+    assert first["next"] == "https://locator.example.org/api/v1/clinics/?page=2&page_size=5"
+    second = client.get(first["next"].removeprefix("https://locator.example.org"), HTTP_HOST="evil.example").json()
+    assert second["previous"] == "https://locator.example.org/api/v1/clinics/?page_size=5"
+    assert all(row["url"].startswith("https://locator.example.org/clinics/") for row in second["results"])

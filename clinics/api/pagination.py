@@ -5,7 +5,10 @@ from typing import Any
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
+
+from clinics.links import public_url
 
 
 class ClinicPagination(PageNumberPagination):
@@ -34,6 +37,26 @@ class ClinicPagination(PageNumberPagination):
         if raw is not None and not raw.isdigit() and raw not in self.last_page_strings:
             raise ValidationError({self.page_query_param: ["Enter a page number: a whole number from 1."]})
         return super().get_page_number(request, paginator)
+
+    def _this_page_url(self) -> str:
+        """This request's URL on the site's public address (SITE_URL), never on the Host header a client sent."""
+        assert self.request is not None
+        return public_url(self.request, self.request.get_full_path())
+
+    def get_next_link(self) -> str | None:
+        """As DRF's, on the public address."""
+        if not self.page.has_next():
+            return None
+        return replace_query_param(self._this_page_url(), self.page_query_param, self.page.next_page_number())
+
+    def get_previous_link(self) -> str | None:
+        """As DRF's (page 1 without a page parameter), on the public address."""
+        if not self.page.has_previous():
+            return None
+        number = self.page.previous_page_number()
+        if number == 1:
+            return remove_query_param(self._this_page_url(), self.page_query_param)
+        return replace_query_param(self._this_page_url(), self.page_query_param, number)
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
