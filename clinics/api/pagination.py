@@ -45,13 +45,13 @@ class ClinicPagination(PageNumberPagination):
 
     def get_next_link(self) -> str | None:
         """As DRF's, on the public address."""
-        if not self.page.has_next():
+        if self.page is None or not self.page.has_next():
             return None
         return replace_query_param(self._this_page_url(), self.page_query_param, self.page.next_page_number())
 
     def get_previous_link(self) -> str | None:
         """As DRF's (page 1 without a page parameter), on the public address."""
-        if not self.page.has_previous():
+        if self.page is None or not self.page.has_previous():
             return None
         number = self.page.previous_page_number()
         if number == 1:
