@@ -98,7 +98,7 @@ def test_a_states_pages_hold_each_of_its_clinics_once_by_city(client, big_direct
     # The two Davenport clinics, next to each other in name order.
     assert everyone.index("davenport-kimberly-road") == everyone.index("davenport-northwest") - 1
     for page in pages:  # a city is one heading on a page
-        cities = re.findall(r'<h2 class="state-group__title" id="city-\d+">([^<]+)</h2>', page)
+        cities = re.findall(r'<h2 class="city-group__title" id="city-\d+">([^<]+)</h2>', page)
         assert len(cities) == len(set(cities))
 
 
