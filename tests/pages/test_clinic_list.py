@@ -119,6 +119,17 @@ def test_a_state_page_says_where_it_is_and_links_to_the_others(client, big_direc
     assert "All clinics" in readable and 'href="/clinics/"' in page
 
 
+def test_a_state_page_reads_its_page_in_a_few_queries_however_many_clinics(
+    client, big_directory, demo_data, django_assert_max_num_queries
+):
+    for n in range(30):
+        ClinicFactory(name=f"Iowa clinic {n}", state="IA", city="Ames", services=(), hours=[])
+    client.get("/clinics/")  # the counts, remembered for a few seconds
+    with django_assert_max_num_queries(2):  # how many Iowa has, then the page's clinics
+        response = client.get("/clinics/", {"state": "IA", "page": "5"})
+    assert len(CARD_SLUG.findall(html(response))) == 4
+
+
 def test_a_small_states_page_has_no_page_numbers(client, big_directory, demo_data):
     page = html(client.get("/clinics/", {"state": "NE"}))
     assert CARD_SLUG.findall(page) == ["elkhorn"]
