@@ -396,7 +396,7 @@ for _name, _value in [
 # a page (/clinics/?state=IA&page=2), so no page grows with the directory.
 CLINIC_LIST_ALL_MAX = envint("CLINIC_LIST_ALL_MAX", 200)
 CLINIC_LIST_PAGE_SIZE = envint("CLINIC_LIST_PAGE_SIZE", 50)
-if CLINIC_LIST_ALL_MAX < 0 or not 1 <= CLINIC_LIST_PAGE_SIZE <= 500:
-    raise ImproperlyConfigured(
-        "CLINIC_LIST_ALL_MAX must be 0 or more and CLINIC_LIST_PAGE_SIZE a whole number from 1 to 500."
-    )
+if CLINIC_LIST_ALL_MAX < 0:
+    raise ImproperlyConfigured(f"CLINIC_LIST_ALL_MAX must be 0 or more, not {CLINIC_LIST_ALL_MAX}")
+if not 1 <= CLINIC_LIST_PAGE_SIZE <= 500:
+    raise ImproperlyConfigured(f"CLINIC_LIST_PAGE_SIZE must be from 1 to 500, not {CLINIC_LIST_PAGE_SIZE}")

@@ -105,3 +105,18 @@ def test_a_site_url_that_is_not_a_web_address_refuses_to_start(address):
     result = start_django(SITE_URL=address)
     assert result.returncode != 0
     assert "SITE_URL must be an address such as https://clinics.example.org" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CLINIC_LIST_PAGE_SIZE", "0", "CLINIC_LIST_PAGE_SIZE must be from 1 to 500, not 0"),
+        ("CLINIC_LIST_PAGE_SIZE", "501", "CLINIC_LIST_PAGE_SIZE must be from 1 to 500, not 501"),
+        ("CLINIC_LIST_PAGE_SIZE", "fifty", "CLINIC_LIST_PAGE_SIZE must be a whole number"),
+        ("CLINIC_LIST_ALL_MAX", "-1", "CLINIC_LIST_ALL_MAX must be 0 or more, not -1"),
+    ],
+)
+def test_a_clinic_list_size_out_of_range_refuses_to_start(name, value, message):
+    result = start_django(**{name: value})
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -45,6 +45,12 @@ def test_pages_follow_one_another_until_every_clinic_is_sent_once(client, demo_d
     assert sorted(sent) == sorted(located_active().values_list("slug", flat=True))
 
 
+def test_a_page_is_read_in_two_queries_however_many_clinics(client, demo_data, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the clinics, and their services
+        body = client.get(URL, {"limit": 1000}).json()
+    assert body["numberReturned"] == 13
+
+
 def test_a_page_that_ends_the_collection_has_no_next_link(client, demo_data):
     body = client.get(URL, {"limit": 13}).json()
     assert body["numberReturned"] == 13

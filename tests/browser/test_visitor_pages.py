@@ -438,3 +438,52 @@ def test_each_screen_shows_its_content_in_view_legibly_and_without_sideways_scro
         in_view(page)
         assert_reads_well(page)
         page.screenshot(path=screenshots / f"{name}.png", full_page=full_page)
+
+
+# --- The clinic list of a big directory: an index of states, each state's clinics in pages ----------------------
+
+
+def clinic_index_in_view(page: Page) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("All clinics")
+    expect(page.get_by_role("heading", name="Clinics by state")).to_be_in_viewport()
+    iowa = page.get_by_role("link", name="Iowa 9 clinics")
+    expect(iowa).to_be_in_viewport()
+    expect(iowa).to_have_attribute("href", "/clinics/?state=IA")
+
+
+def clinic_state_page_in_view(page: Page) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinics in Iowa")
+    expect(page.get_by_text("page 2 of 3")).to_be_in_viewport()
+    expect(page.locator(".clinic-card").first).to_be_in_viewport()
+    pages = page.get_by_role("navigation", name="Pages of clinics in Iowa")
+    expect(pages.get_by_role("link", name="Page 2")).to_have_attribute("aria-current", "page")
+    pages.get_by_role("link", name="Next page").click()
+    expect(page).to_have_url(re.compile(r"/clinics/\?state=IA&page=3$"))
+    expect(page.locator(".clinic-card")).to_have_count(1)
+    page.go_back()
+
+
+BIG_DIRECTORY_SCREENS = {
+    "clinics-index-desktop": ("/clinics/", DESKTOP, clinic_index_in_view),
+    "clinics-state-desktop": ("/clinics/?state=IA&page=2", DESKTOP, clinic_state_page_in_view),
+    "clinics-state-mobile": ("/clinics/?state=IA&page=2", PHONE, clinic_state_page_in_view),
+    "clinics-bad-state-desktop": (
+        "/clinics/?state=ZZ",
+        DESKTOP,
+        lambda page: expect(page.get_by_role("alert")).to_be_in_viewport(),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", BIG_DIRECTORY_SCREENS)
+def test_a_big_directorys_list_screens_read_well_and_pass_axe(visitor: Visitor, screenshots: Path, settings, name: str):
+    # The demo's 13 clinics stand for a big directory: listed by state, 4 to a page (Iowa's 9 fill 3 pages).
+    settings.CLINIC_LIST_ALL_MAX = 5
+    settings.CLINIC_LIST_PAGE_SIZE = 4
+    url, screen, in_view = BIG_DIRECTORY_SCREENS[name]
+    page = visitor.page(**screen)
+    page.goto(url)
+    in_view(page)
+    assert_reads_well(page)
+    page.screenshot(path=screenshots / f"{name}.png", full_page=True)
+    assert axe_violations(page) == []

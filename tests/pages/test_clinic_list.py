@@ -98,7 +98,7 @@ def test_a_states_pages_hold_each_of_its_clinics_once_by_city(client, big_direct
     # The two Davenport clinics, next to each other in name order.
     assert everyone.index("davenport-kimberly-road") == everyone.index("davenport-northwest") - 1
     for page in pages:  # a city is one heading on a page
-        cities = re.findall(r'<h2 class="state-group__title" id="city-\d+">([^<]+)</h2>', page)
+        cities = re.findall(r'<h2 class="city-group__title" id="city-\d+">([^<]+)</h2>', page)
         assert len(cities) == len(set(cities))
 
 
@@ -117,6 +117,17 @@ def test_a_state_page_says_where_it_is_and_links_to_the_others(client, big_direc
         in page
     )
     assert "All clinics" in readable and 'href="/clinics/"' in page
+
+
+def test_a_state_page_reads_its_page_in_a_few_queries_however_many_clinics(
+    client, big_directory, demo_data, django_assert_max_num_queries
+):
+    for n in range(30):
+        ClinicFactory(name=f"Iowa clinic {n}", state="IA", city="Ames", services=(), hours=[])
+    client.get("/clinics/")  # the counts, remembered for a few seconds
+    with django_assert_max_num_queries(2):  # how many Iowa has, then the page's clinics
+        response = client.get("/clinics/", {"state": "IA", "page": "5"})
+    assert len(CARD_SLUG.findall(html(response))) == 4
 
 
 def test_a_small_states_page_has_no_page_numbers(client, big_directory, demo_data):
