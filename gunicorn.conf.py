@@ -4,23 +4,25 @@ Gunicorn reads this file before the app starts. Every value can be changed from 
 project's .env file, which this file reads the way locator/settings.py does) without editing it:
 
     GUNICORN_BIND            where nginx proxies to (default 127.0.0.1:8000; a unix:/path socket works too)
-    GUNICORN_WORKERS         worker processes (default: one per CPU core this process may use, plus one)
-    GUNICORN_WORKER_CLASS    sync (default) or gthread, with GUNICORN_THREADS threads each (default 4)
-    GUNICORN_TIMEOUT         seconds a request may run before its worker is killed and replaced (default 30)
+    GUNICORN_WORKERS         worker processes (default: one per CPU core this process may use)
+    GUNICORN_WORKER_CLASS    gthread (default) or sync
+    GUNICORN_THREADS         threads per gthread worker (default 4)
+    GUNICORN_TIMEOUT         seconds a worker may go silent before it is killed and replaced (default 30)
     GUNICORN_GRACEFUL_TIMEOUT  seconds workers get to finish their requests on shutdown (default 15)
-    GUNICORN_MAX_REQUESTS    requests before a worker is replaced by a fresh fork (default 10000; 0: never)
+    GUNICORN_MAX_REQUESTS    requests before a worker is replaced by a fresh fork (default 50000; 0: never)
     GUNICORN_ACCESS_LOG      file for gunicorn's access log, "-" for standard output, "off" for none (the default:
                              the app writes one line per request itself, with its request id)
     GUNICORN_ERROR_LOG       file for gunicorn's own log, "-" for standard error (the default)
     GUNICORN_CONTROL_SOCKET  path of gunicorn's control socket for gunicornc (default: none)
     FORWARDED_ALLOW_IPS      the proxies trusted to say the request came over HTTPS (default 127.0.0.1,::1)
 
-Why sync workers: nginx in front buffers each request until it is complete and each response until the client
-has taken it, so a worker only ever waits for the app, never for a client, and a slow or idle client costs
-nginx a few kilobytes instead of a worker. Without such a proxy, two clients sending a header line every five
-seconds held both sync workers and the whole site stopped answering. Behind it, gthread (threads sharing one
-interpreter, upstream keep-alive) was measured against sync on this app and did not do better: see
-docs/performance.md, "Load test".
+Why gthread workers behind nginx: nginx buffers each request until it is complete and each answer until the
+client has taken it, so no worker ever waits for a client, and a slow or idle client costs nginx a few kilobytes
+instead of a worker (without nginx, two clients sending a header line every five seconds held both sync workers
+and the whole site stopped answering). Behind it, the standard choice is sync workers; measured here, run for run
+against the same background load, gthread workers (threads sharing one interpreter, connections from nginx kept
+open between requests) served the mixed load test 1.7 to 2.2 times as fast as sync workers, with lower median
+latency and a similar 95th percentile: see docs/performance.md, "Load test".
 """
 
 from __future__ import annotations
@@ -60,13 +62,17 @@ chdir = str(ROOT)
 # visitor, and a client that could reach gunicorn directly could write that header itself.
 bind = [envstr("GUNICORN_BIND", "127.0.0.1:8000")]
 
-# The work is CPU-bound Python plus short waits on PostgreSQL and Redis: one worker per core keeps the cores
-# busy, and one more covers the waits. More only adds memory and contention (4 workers on 2 cores measured no
-# better than 2).
-workers = envint("GUNICORN_WORKERS", usable_cores() + 1)
-worker_class = envstr("GUNICORN_WORKER_CLASS", "sync")
+# Threads let one process overlap its waits (PostgreSQL, Redis, nginx taking the answer) with work, and nginx
+# keeps connections to them open between requests (sync workers close each connection after one answer, and
+# gunicorn then waits for nginx to close its end). The work itself is CPU-bound Python under one GIL per process,
+# so one process per core: more processes only add memory and contention (4 sync workers on 2 cores measured no
+# better than 2). A long request (the GeoJSON of every clinic) holds up the other threads of its process, which
+# shows in the slowest percentiles: see docs/performance.md.
+workers = envint("GUNICORN_WORKERS", usable_cores())
+worker_class = envstr("GUNICORN_WORKER_CLASS", "gthread")
 threads = envint("GUNICORN_THREADS", 4) if worker_class == "gthread" else 1
-# gthread only: how long an idle connection from nginx is kept open for its next request.
+# How long a connection from nginx is kept open for its next request; nginx gives up on it sooner (its upstream
+# keepalive_timeout, 4 s), so it never sends a request on a connection gunicorn is closing.
 keepalive = 5
 
 timeout = envint("GUNICORN_TIMEOUT", 30)
@@ -78,8 +84,10 @@ graceful_timeout = envint("GUNICORN_GRACEFUL_TIMEOUT", 15)
 # A code change therefore needs a restart of gunicorn, not just a HUP.
 preload_app = True
 # Replace each worker after this many requests (staggered by the jitter, so they do not all go at once): a
-# bound on any slow leak, at the cost of a fork and a cold per-process clinic cache every few minutes.
-max_requests = envint("GUNICORN_MAX_REQUESTS", 10000)
+# bound on any slow leak. Not often: the app's caches are bounded already, and a replacement costs a cold
+# per-process clinic cache plus about a second of CPU while the old worker's interpreter frees its heap
+# (measured: 1.07 s), which at 10,000 requests would add 0.1 ms to each request.
+max_requests = envint("GUNICORN_MAX_REQUESTS", 50000)
 max_requests_jitter = max_requests // 10
 
 # Logs. Searches carry ZIP codes and coordinates in the query string and the referrer carries the previous

@@ -75,12 +75,16 @@ def test_gunicorn_access_log_has_the_path_but_no_query_string_referrer_or_client
         assert visitor_data not in line
 
 
-def test_gunicorn_runs_a_worker_per_usable_core_plus_one_unless_told(monkeypatch):
-    monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
-    assert gunicorn_settings().workers == len(os.sched_getaffinity(0)) + 1
+def test_gunicorn_runs_a_threaded_worker_per_usable_core_unless_told(monkeypatch):
+    for name in ("GUNICORN_WORKERS", "GUNICORN_WORKER_CLASS", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    cfg = gunicorn_settings()
+    assert (cfg.workers, cfg.worker_class_str, cfg.threads) == (len(os.sched_getaffinity(0)), "gthread", 4)
 
     monkeypatch.setenv("GUNICORN_WORKERS", "5")
-    assert gunicorn_settings().workers == 5
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "sync")
+    cfg = gunicorn_settings()
+    assert (cfg.workers, cfg.worker_class_str, cfg.threads) == (5, "sync", 1)
 
 
 def test_gunicorn_listens_on_the_loopback_and_trusts_only_nginx_there_for_the_scheme(monkeypatch):
