@@ -77,6 +77,9 @@ keepalive = 5
 
 timeout = envint("GUNICORN_TIMEOUT", 30)
 graceful_timeout = envint("GUNICORN_GRACEFUL_TIMEOUT", 15)
+# The longest request line nginx passes on (its 8 KB header buffers): longer lines get the app's own "too long"
+# message (a 400 that says so) rather than gunicorn's bare 414, which it gives above 4094 by default.
+limit_request_line = 8190
 
 # Load the app (and warm the offline geocoder, about a second of work) once in the master, before forking:
 # every worker shares those pages, and a worker replaced after max_requests is a cheap fork, not a fresh

@@ -6,10 +6,15 @@ formatted by gunicorn's own logger, and nginx (where installed) checks the rende
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -39,9 +44,9 @@ def gunicorn_settings() -> Any:
     return ConfigOnly().cfg
 
 
-def render_nginx_conf(tmp_path: Path) -> str:
+def render_nginx_conf(tmp_path: Path, listen: str = "127.0.0.1:18080", app: str = "127.0.0.1:18081") -> str:
     result = subprocess.run(
-        [str(RENDER_NGINX_CONF), "127.0.0.1:18080", "127.0.0.1,localhost", "127.0.0.1:18081", str(tmp_path / "s")],
+        [str(RENDER_NGINX_CONF), listen, "127.0.0.1,localhost", app, str(tmp_path / "s")],
         capture_output=True,
         text=True,
         check=True,
@@ -124,7 +129,7 @@ def test_nginx_config_has_every_placeholder_filled_outside_its_comments(tmp_path
     conf = render_nginx_conf(tmp_path)
     directives = [line for line in conf.splitlines() if not line.strip().startswith("#")]
 
-    assert not [line for line in directives if "@" in line]
+    assert not [line for line in directives if re.search(r"@[A-Z_]+@", line)]
     assert "listen 127.0.0.1:18080;" in conf
     assert "server_name 127.0.0.1 localhost;" in conf
     assert "server 127.0.0.1:18081;" in conf
@@ -145,3 +150,52 @@ def test_nginx_accepts_the_rendered_config(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (make serve installs it)")
+def test_with_the_app_down_nginx_answers_a_short_503_page_and_json_for_the_api(tmp_path):
+    """What visitors get during a deploy's restart or an app outage: not nginx's bare 502."""
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "temp").mkdir()
+    port = free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(render_nginx_conf(tmp_path, listen=f"127.0.0.1:{port}", app=f"127.0.0.1:{free_port()}"))
+    nginx = subprocess.Popen(
+        ["nginx", "-p", f"{tmp_path}/", "-c", str(conf), "-e", "logs/error.log", "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.05)
+
+        def get(path: str) -> tuple[int, Any, str]:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": "127.0.0.1"})
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status, response.headers, response.read().decode()
+            except urllib.error.HTTPError as error:
+                return error.code, error.headers, error.read().decode()
+
+        status, headers, body = get("/find/?q=61265")
+        assert status == 503 and headers["Retry-After"] == "10"
+        assert "Clinic search is briefly unavailable" in body and "61265" not in body
+        status, headers, body = get("/api/v1/clinics/nearest/?q=61265")
+        assert status == 503 and headers["Content-Type"].startswith("application/json")
+        assert json.loads(body)["error"]["code"] == "unavailable"
+        # The error log holds no visitor's search or address (nginx logs refused upstreams at "error").
+        assert "61265" not in (tmp_path / "logs" / "error.log").read_text()
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
