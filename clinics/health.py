@@ -42,6 +42,10 @@ def database_unavailable(error: BaseException | None = None) -> bool:
 
 
 def check_database() -> dict[str, Any]:
+    from clinics.outage import pause
+
+    if pause.active():  # this process found it unreachable seconds ago (clinics/outage.py): not asked again yet
+        return {"status": "unavailable", "paused": True}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

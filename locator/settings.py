@@ -119,6 +119,7 @@ MIDDLEWARE = [
     # First: every later log line, the access line and the error pages know the request's id.
     "django_guid.middleware.guid_middleware",
     "clinics.request_log.AccessLogMiddleware",
+    "clinics.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,6 +160,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# After a failure to connect, a process answers 503 at once for this many seconds before trying again
+# (clinics/outage.py), so a database that hangs does not make every request wait DB_CONNECT_TIMEOUT.
+DB_RETRY_AFTER = envfloat("DB_RETRY_AFTER", 5.0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database answers in seconds (a friendly 503), not after the OS's TCP timeout.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", 3))

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from clinics import health
+from clinics import health, outage
 from clinics.api.docs import SwaggerView
 from clinics.api.errors import json_not_found, json_server_error, json_service_unavailable
 from clinics.views import page_not_found, server_error, service_unavailable
@@ -28,6 +28,7 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 def handler500(request: HttpRequest) -> HttpResponse:
     """Any uncaught error; one that means the database is unreachable answers 503 with Retry-After."""
     if health.database_unavailable():
+        outage.note_unreachable_database()
         if request.path.startswith("/api/"):
             return json_service_unavailable(request)
         return service_unavailable(request)

@@ -23,6 +23,7 @@ from pytest_django import DjangoDbBlocker
 
 from clinics.counts import state_counts
 from clinics.models import Clinic, OpeningHours, Service
+from clinics.outage import pause as database_pause
 from clinics.search import details
 from clinics.search.ranking import directory as directory_size
 from clinics.shared_cache import breaker
@@ -40,6 +41,7 @@ def uses_database(fixturenames: Iterable[str], django_db_mark: pytest.Mark | Non
 def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     """Each test starts with an empty cache (geocoder answers, throttles, state counts) and no online geocoder."""
     breaker.reset()
+    database_pause.reset()
     cache.clear()
     details.cache.clear()
     directory_size.forget()

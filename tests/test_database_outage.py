@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.network import closed_port
+from tests.network import closed_port, silent_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ANSWER_BOUND_SECONDS = 2.0
@@ -38,8 +38,7 @@ def wait_until_live(base: str, process: subprocess.Popen, timeout: float = 60.0)
     raise RuntimeError("the server did not start")
 
 
-@pytest.fixture(scope="module")
-def server_without_database() -> Iterator[str]:
+def start_server(database_url: str, **extra: str) -> tuple[subprocess.Popen, str]:
     port = closed_port()
     env = {
         **os.environ,
@@ -48,9 +47,10 @@ def server_without_database() -> Iterator[str]:
         "DEBUG": "false",
         "SECRET_KEY": "outage-test-" + "k" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed_port()}/locator",
+        "DATABASE_URL": database_url,
         "REDIS_URL": "",
         "LOG_LEVEL": "CRITICAL",
+        **extra,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "locator.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
@@ -60,9 +60,19 @@ def server_without_database() -> Iterator[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
-        base = f"http://127.0.0.1:{port}"
         wait_until_live(base, process)
+    except Exception:
+        process.terminate()
+        raise
+    return process, base
+
+
+@pytest.fixture(scope="module")
+def server_without_database() -> Iterator[str]:
+    process, base = start_server(f"postgres://postgres@127.0.0.1:{closed_port()}/locator")
+    try:
         yield base
     finally:
         process.terminate()
@@ -124,3 +134,27 @@ def test_a_page_that_needs_no_database_still_answers(server_without_database):
     status, _, body, _ = fetch(server_without_database + "/robots.txt")
     assert status == 200
     assert "Sitemap:" in body
+
+
+def test_a_hung_database_costs_one_request_its_connect_timeout_and_the_rest_nothing():
+    """A host that accepts connections and never answers: the first request waits DB_CONNECT_TIMEOUT, then the
+    process answers 503 at once for DB_RETRY_AFTER seconds (liveness stays 200 and quick)."""
+    with silent_port() as port:
+        process, base = start_server(
+            f"postgres://postgres@127.0.0.1:{port}/locator", DB_CONNECT_TIMEOUT="2", DB_RETRY_AFTER="30"
+        )
+        try:
+            first = fetch(base + "/find/?q=61265")
+            # libpq waits at least 2 s for a connection, whatever connect_timeout says below that.
+            assert first[0] == 503 and 1.9 <= first[3] < 3.0
+            later = [fetch(base + path) for path in ["/", "/clinics/", "/api/v1/clinics/", "/health/ready/"]]
+            assert [status for status, *_ in later] == [503, 503, 503, 503]
+            assert max(seconds for *_, seconds in later) < 0.5
+            assert "Clinic search is briefly unavailable" in later[0][2]
+            assert json.loads(later[2][2])["error"]["code"] == "unavailable"
+            assert json.loads(later[3][2])["checks"]["database"] == {"status": "unavailable", "paused": True}
+            live = fetch(base + "/health/live/")
+            assert live[0] == 200 and live[3] < 0.5
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
