@@ -110,16 +110,12 @@ def watch_memory(limit_mb: float) -> None:
 
 
 def child(page: str, requests: int, memory_mb: float, budget: float, seed: int) -> None:
-    import django
-
-    django.setup()
     from django.test import Client
 
+    import locator.wsgi  # noqa: F401  # start as a server's worker does (Django, the geocoder's warm-up, ...)
     from benchmarks.directory import us_zip_centres
-    from clinics.geocoding import warm_up
     from clinics.models import Clinic
 
-    warm_up()  # as locator/wsgi.py does in every worker: the offline geocoder's data is in memory
     watch_memory(memory_mb)
     rng = random.Random(seed)
     path = PAGES[page]
