@@ -15,6 +15,7 @@ against the rate limits: serve with them raised, as for the load test (docs/perf
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.client
 import json
 import os
@@ -65,7 +66,7 @@ class Client:
             raise SystemExit(f"GET {path}: HTTP {response.status} (are the rate limits raised?)")
         if response.getheader("Connection", "").lower() == "close":
             self.conn.close()
-        return body
+        return gzip.decompress(body) if response.getheader("Content-Encoding") == "gzip" else body
 
 
 def endpoints(client: Client) -> dict[str, Callable[[], str]]:
