@@ -10,9 +10,9 @@ import random
 
 import zipcodes
 
-# The trivial endpoint, the yardstick for everything else (it becomes /health/live/ once that exists).
-HEALTH_PATH = "/api/v1/health/"
-# The map's box around the Quad Cities (the bbox parameter is harmless where it is not read yet).
+# The trivial endpoint, the yardstick for everything else: liveness (no database, no cache).
+HEALTH_PATH = "/health/live/"
+# The map's box around the Quad Cities.
 GEOJSON_PATH = "/api/v1/clinics.geojson?bbox=-91.0,41.3,-90.2,41.7"
 HOME_STATES = {"IA", "IL", "NE"}
 
