@@ -7,7 +7,7 @@ random US origins:
 - the search call (clinics.search.ranking.nearest_clinics): median and p95;
 - a naive baseline that loads every clinic and ranks them in Python with geopy;
 - over HTTP on one gunicorn server: a whole API request to /api/v1/clinics/nearest/ beside
-  the trivial JSON endpoint /api/v1/health/.
+  the trivial JSON endpoint /health/live/.
 
 Run: .venv/bin/python benchmarks/bench_search.py [--databases sqlite,postgres] [--sizes 100,10000,100000]
 The PostgreSQL run uses a scratch database `locator_bench` at 127.0.0.1:5432 (or, with --postgres-socket,
@@ -127,7 +127,7 @@ def http_latency(origins: list[tuple[float, float]], requests: int, rounds: int)
         places = iter(origins)  # every search from a place not searched before, so no cache is warmer than real
         for _ in range(20):  # warm up both paths
             lat, lng = next(places)
-            get("/api/v1/health/")
+            get("/health/live/")
             get(f"/api/v1/clinics/nearest/?lat={lat}&lng={lng}")
         ratios = []
         for _ in range(rounds):
@@ -135,7 +135,7 @@ def http_latency(origins: list[tuple[float, float]], requests: int, rounds: int)
             nearest: list[float] = []
             for _ in range(requests):
                 lat, lng = next(places)
-                health.append(time_ms(get, "/api/v1/health/"))
+                health.append(time_ms(get, "/health/live/"))
                 nearest.append(time_ms(get, f"/api/v1/clinics/nearest/?lat={lat}&lng={lng}"))
             ratios.append(statistics.median(nearest) / statistics.median(health))
             results["health"] += health
@@ -254,7 +254,7 @@ def report(results: list[dict[str, Any]]) -> None:
             )
     print()
     print(
-        "| database | clinics | GET /api/v1/health/ median (p95) ms | GET /api/v1/clinics/nearest/ median (p95) ms "
+        "| database | clinics | GET /health/live/ median (p95) ms | GET /api/v1/clinics/nearest/ median (p95) ms "
         "| ratio of medians | ratio per round |"
     )
     print("|---|---:|---:|---:|---:|---:|")
