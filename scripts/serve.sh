@@ -147,8 +147,11 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
-# gunicorn first, and nginx once it answers, so that no early visitor meets a 502.
-"$ROOT/.venv/bin/gunicorn" -c gunicorn.conf.py --pid "$SERVE_DIR/gunicorn.pid" &
+# gunicorn first, and nginx once it answers, so that no early visitor meets a 502. Each in a session of its own,
+# so that Ctrl-C reaches only this script, which stops them in order: a terminal sends SIGINT to every process in
+# its foreground group at once, and a gthread worker told to quit by the terminal and by its master in the same
+# instant can hang until the master kills it.
+setsid "$ROOT/.venv/bin/gunicorn" -c gunicorn.conf.py --pid "$SERVE_DIR/gunicorn.pid" &
 gunicorn_pid=$!
 # $1: what, $2: the address whose health check must answer.
 wait_for() {
@@ -161,7 +164,7 @@ wait_for() {
     fail "$1 did not answer $2$HEALTH_PATH within 60 seconds."
 }
 wait_for gunicorn "http://$GUNICORN_BIND"
-"${nginx_cmd[@]}" -g 'daemon off;' &
+setsid "${nginx_cmd[@]}" -g 'daemon off;' &
 nginx_pid=$!
 url=http://127.0.0.1:$SERVE_PORT
 wait_for nginx "$url"
