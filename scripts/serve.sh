@@ -63,6 +63,12 @@ mkdir -p "$SERVE_DIR/logs" "$SERVE_DIR/temp"
 for pidfile in "$SERVE_DIR/nginx.pid" "$SERVE_DIR/gunicorn.pid"; do
     ! alive "$pidfile" || fail "already running from this checkout (pid $(cat "$pidfile") in $pidfile): stop it first."
 done
+# Another server on either port would answer the health checks below in our place.
+for port in "$SERVE_PORT" "$SERVE_APP_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        fail "127.0.0.1:$port is taken by another server: choose others, e.g. make serve SERVE_PORT=$((SERVE_PORT + 100))."
+    fi
+done
 
 # --- nginx -----------------------------------------------------------------------------------------
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
