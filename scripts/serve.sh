@@ -63,6 +63,12 @@ mkdir -p "$SERVE_DIR/logs" "$SERVE_DIR/temp"
 for pidfile in "$SERVE_DIR/nginx.pid" "$SERVE_DIR/gunicorn.pid"; do
     ! alive "$pidfile" || fail "already running from this checkout (pid $(cat "$pidfile") in $pidfile): stop it first."
 done
+# Another server on either port would answer the health checks below in our place.
+for port in "$SERVE_PORT" "$SERVE_APP_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        fail "127.0.0.1:$port is taken by another server: choose others, e.g. make serve SERVE_PORT=$((SERVE_PORT + 100))."
+    fi
+done
 
 # --- nginx -----------------------------------------------------------------------------------------
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -147,8 +153,11 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 trap stop EXIT
 
-# gunicorn first, and nginx once it answers, so that no early visitor meets a 502.
-"$ROOT/.venv/bin/gunicorn" -c gunicorn.conf.py --pid "$SERVE_DIR/gunicorn.pid" &
+# gunicorn first, and nginx once it answers, so that no early visitor meets a 502. Each in a session of its own,
+# so that Ctrl-C reaches only this script, which stops them in order: a terminal sends SIGINT to every process in
+# its foreground group at once, and a gthread worker told to quit by the terminal and by its master in the same
+# instant can hang until the master kills it.
+setsid "$ROOT/.venv/bin/gunicorn" -c gunicorn.conf.py --pid "$SERVE_DIR/gunicorn.pid" &
 gunicorn_pid=$!
 # $1: what, $2: the address whose health check must answer.
 wait_for() {
@@ -161,7 +170,7 @@ wait_for() {
     fail "$1 did not answer $2$HEALTH_PATH within 60 seconds."
 }
 wait_for gunicorn "http://$GUNICORN_BIND"
-"${nginx_cmd[@]}" -g 'daemon off;' &
+setsid "${nginx_cmd[@]}" -g 'daemon off;' &
 nginx_pid=$!
 url=http://127.0.0.1:$SERVE_PORT
 wait_for nginx "$url"
