@@ -298,16 +298,23 @@ def compare(before_file: Path, after_file: Path) -> None:
         print(
             f"\n{database}, {after['clinics']:,} clinics (milliseconds; peak MB: tracemalloc's peak for one request)\n"
         )
-        print("| page | before: median | p95 | peak MB | after: median | p95 | peak MB | after: answer |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        print("| page | before: median | p95 | peak MB | answer | after: median | p95 | peak MB | answer |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for page, path in PAGES.items():
             if page not in after["results"][database]:
                 continue
-            old = cell(before["results"].get(database, {}).get(page, {}), before["requests"])
+            old_result = before["results"].get(database, {}).get(page, {})
             new_result = after["results"][database][page]
-            new = cell(new_result, after["requests"])
-            size = f"{new_result.get('bytes', 0) / 1024:,.0f} KB"
-            print(f"| {page}: `{shown_path(path)}` | " + " | ".join([*old, *new, size]) + " |")
+            old = [*cell(old_result, before["requests"]), size_text(old_result)]
+            new = [*cell(new_result, after["requests"]), size_text(new_result)]
+            print(f"| {page}: `{shown_path(path)}` | " + " | ".join([*old, *new]) + " |")
+
+
+def size_text(result: dict[str, Any]) -> str:
+    size = result.get("bytes")
+    if size is None:
+        return ""
+    return f"{size / 2**20:,.1f} MB" if size >= 2**20 else f"{size / 1024:,.0f} KB"
 
 
 def shown_path(path: str) -> str:
