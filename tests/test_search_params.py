@@ -26,7 +26,7 @@ def test_a_zip_alone_gets_the_defaults(demo_data):
 
 def test_every_parameter_is_read(demo_data):
     params = parse("lat=41.5&lng=-90.5&radius=50&service=physical-therapy&open_now=yes&limit=5")
-    assert params == SearchParams("", 41.5, -90.5, 50.0, ["physical-therapy"], True, 5)
+    assert params == SearchParams(None, 41.5, -90.5, 50.0, ["physical-therapy"], True, 5)
 
 
 def test_services_may_repeat_or_be_comma_separated_and_count_once(demo_data):

@@ -37,7 +37,7 @@ LOCATION_RETRY = "Try “Use my location” again, or type a ZIP code."
 class SearchParams:
     """A validated search."""
 
-    text: str
+    text: str | None  # None when q was not given at all
     latitude: float | None
     longitude: float | None
     radius_miles: float
@@ -148,7 +148,7 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
 
     ``query`` is a QueryDict (``service`` may repeat) or a plain mapping. What the text itself may
     be (its length, its characters) is the geocoder's rule (clinics.geocoding.validate_query), so
-    it is checked when the text is looked up, with the geocoder's own failure codes.
+    it is checked by search_nearby, with the geocoder's own failure codes.
     """
     errors: Errors = {}
     numbers: dict[str, Any] = {}
@@ -171,13 +171,14 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
         shown = _shorten(unknown[0]) or "(blank)"
         errors["service"] = [f"We don't offer a service called “{shown}”. Choose one of our services, or any service."]
 
-    text = str(query.get("q") or "")
+    raw_text = query.get("q")
+    text = None if raw_text is None else str(raw_text)
     has_lat, has_lng = query.get("lat") is not None, query.get("lng") is not None
     if has_lat != has_lng:
         errors["lng" if has_lat else "lat"] = [
             "Your location was incomplete (give both lat and lng). " + LOCATION_RETRY
         ]
-    elif not has_lat and not text.strip():
+    elif not has_lat and not (text or "").strip():
         empty = validate_query(text)
         assert empty is not None
         errors["q"] = [empty.message]

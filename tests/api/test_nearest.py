@@ -178,6 +178,17 @@ def test_places_that_cannot_be_found_get_a_400_with_a_code(demo_data, client, q,
     assert error["fields"]["q"] == [error["message"]]
 
 
+@pytest.mark.parametrize(("q", "code"), [("", "empty_query"), ("?!", "invalid_query"), ("61265\x00", "invalid_query")])
+def test_text_beside_coordinates_is_still_checked(demo_data, client, q, code):
+    error = error_of(client.get(URL, {"q": q, "lat": "41.5", "lng": "-90.5"}), 400)
+    assert error["code"] == code
+
+
+def test_coordinates_win_over_a_place_beside_them(demo_data, client):
+    body = client.get(URL, {"q": "32801", "lat": "41.5", "lng": "-90.5"}).json()
+    assert body["origin"]["label"] == "Your location"
+
+
 def test_geocoder_down_is_a_503_with_a_code(demo_data, client, fake_geocoder):
     fake_geocoder.fault = geopy_exc.GeocoderUnavailable("down")
     error = error_of(client.get(URL, {"q": "1 Main Street, Anytown"}), 503)
