@@ -128,7 +128,7 @@ def test_schema_documents_every_endpoint(db, client):
     nearest = schema["paths"]["/api/v1/clinics/nearest/"]["get"]
     names = {p["name"] for p in nearest["parameters"]}
     assert {"q", "lat", "lng", "radius", "service", "open_now", "limit"} <= names
-    assert {"200", "400", "429", "503"} <= set(nearest["responses"])
+    assert {"200", "400", "404", "429", "503"} <= set(nearest["responses"])
 
 
 def test_interactive_docs_are_served_from_our_own_static_files(db, client):

@@ -163,16 +163,30 @@ def test_every_invalid_parameter_gets_a_400_naming_it(demo_data, client, params,
 @pytest.mark.parametrize(
     ("q", "code", "words"),
     [
-        ("00000", "not_found", "00000 isn't a US ZIP code we know"),
-        ("Springfeld, IL", "not_found", "Springfeld"),
         ("x" * 500, "query_too_long", "too long"),
         ("\x1b[31mMoline", "invalid_query", "doesn't look like a place"),
         ("61265\x00", "invalid_query", "doesn't look like a place"),
+        ("?!", "invalid_query", "doesn't look like a place"),
+    ],
+)
+def test_text_that_cannot_name_a_place_gets_a_400_with_a_code(demo_data, client, q, code, words):
+    error = error_of(client.get(URL, {"q": q}), 400)
+    assert error["code"] == code
+    assert words in error["message"]
+    assert error["fields"]["q"] == [error["message"]]
+
+
+@pytest.mark.parametrize(
+    ("q", "code", "words"),
+    [
+        ("00000", "not_found", "00000 isn't a US ZIP code we know"),
+        ("Springfeld, IL", "not_found", "Springfeld"),
+        ("zzz", "not_found", "couldn't find that place"),
         ("850 43rd Ave", "address_lookup_unavailable", "can't look up street addresses"),
     ],
 )
-def test_places_that_cannot_be_found_get_a_400_with_a_code(demo_data, client, q, code, words):
-    error = error_of(client.get(URL, {"q": q}), 400)
+def test_a_place_that_cannot_be_found_gets_a_404_with_a_code(demo_data, client, q, code, words):
+    error = error_of(client.get(URL, {"q": q}), 404)
     assert error["code"] == code
     assert words in error["message"]
     assert error["fields"]["q"] == [error["message"]]
