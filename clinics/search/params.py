@@ -23,9 +23,22 @@ MIN_RADIUS_MILES = 0.1
 # The query-string names that make a request to /find/ a search (anything else, e.g. utm_*, is ignored),
 # in the order the form shows them, which is the order errors are listed in.
 SEARCH_PARAMS = ("q", "lat", "lng", "service", "radius", "open_now", "limit")
-# How "open now" reads in a link or a query string.
+# How "open now" reads in a link or a query string: in any case, with spacing around it (ASCII only).
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "t", "y"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "f", "n", ""})
+SPACING = " \t\n\v\f\r"
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{char.upper()}{char}]" if char.isalpha() else char for char in word)
+
+
+# The words parse_flag reads, as one regular expression in the syntax ECMA-262 and Python share (for OpenAPI).
+FLAG_PATTERN = (
+    r"^[\t\n\v\f\r ]*(?:"
+    + "|".join(_any_case(word) for word in sorted(TRUE_WORDS | FALSE_WORDS) if word)
+    + r")?[\t\n\v\f\r ]*$"
+)
 MAX_NUMBER_LENGTH = 50
 INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
 DECIMAL_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
@@ -110,7 +123,7 @@ def parse_flag(raw: object) -> bool | None:
     """True, False, or None for a word that is neither (absent is False)."""
     if raw is None:
         return False
-    word = str(raw).strip().lower()
+    word = str(raw).strip(SPACING).lower()
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
@@ -119,8 +132,19 @@ def parse_flag(raw: object) -> bool | None:
 
 
 def split_slugs(values: Iterable[object]) -> list[str]:
-    """'a,b' and repeated values alike, blanks dropped, each once, in order."""
-    return list(dict.fromkeys(part.strip() for value in values for part in str(value).split(",") if part.strip()))
+    """'a,b' and repeated values alike, spacing around each trimmed, blanks dropped, each once, in order."""
+    parts = (part.strip(SPACING) for value in values for part in str(value).split(","))
+    return list(dict.fromkeys(part for part in parts if part))
+
+
+def services_pattern(slugs: Iterable[str]) -> str:
+    """The values split_slugs reads into these slugs and blanks only, as one regular expression (for OpenAPI).
+
+    In the syntax ECMA-262 and Python share; slugs hold only letters, digits, "-" and "_", so need no escaping.
+    """
+    space = r"[\t\n\v\f\r ]*"
+    part = f"{space}(?:(?:{'|'.join(slugs)}){space})?" if slugs else space
+    return f"^{part}(?:,{part})*$"
 
 
 def _shorten(text: str, length: int = 40) -> str:

@@ -105,6 +105,11 @@ def test_service_filter_is_repeatable_and_all_must_match(demo_data, client):
     assert [r["slug"] for r in comma["results"]] == ["muscatine-cedarwood"]
 
 
+@pytest.mark.parametrize("service", ["", " , ", "aquatic-therapy, ", " aquatic-therapy"])
+def test_blank_services_mean_any_and_spacing_around_a_slug_is_trimmed(demo_data, client, service):
+    assert client.get(URL, {"q": "61265", "service": service}).status_code == 200
+
+
 def test_open_now_filter(demo_data, client):
     import time_machine
 
@@ -143,6 +148,8 @@ def error_of(response, status):
         ({"q": "61265", "limit": "51"}, "limit", "We can show between 1 and 50 clinics at a time."),
         ({"q": "61265", "limit": "ten"}, "limit", "We can show between 1 and 50 clinics at a time."),
         ({"q": "61265", "open_now": "perhaps"}, "open_now", "must be on or off (true or false)"),
+        ({"q": "61265", "open_now": "\xa0true"}, "open_now", "must be on or off (true or false)"),
+        ({"q": "61265", "service": "\xa0aquatic-therapy"}, "service", "We don't offer a service called"),
         ({"q": "61265", "service": "reiki"}, "service", "We don't offer a service called “reiki”."),
         ({"q": "61265", "service": "<script>"}, "service", "We don't offer a service called “<script>”."),
         ({"q": "61265", "service": "pt\x00"}, "service", "We don't offer a service called “pt”."),
