@@ -1,9 +1,11 @@
 """The clinic list and detail, services, GeoJSON, JSON errors everywhere, and the OpenAPI schema."""
 
+import re
+
 import pytest
 
 from clinics.models import Clinic
-from tests.factories import ClinicFactory
+from tests.factories import ClinicFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +131,22 @@ def test_schema_documents_every_endpoint(db, client):
     names = {p["name"] for p in nearest["parameters"]}
     assert {"q", "lat", "lng", "radius", "service", "open_now", "limit"} <= names
     assert {"200", "400", "404", "429", "503"} <= set(nearest["responses"])
+
+
+def test_the_schema_lists_the_service_catalogue_as_it_is_when_asked_for(db, client):
+    import yaml
+
+    ServiceFactory(slug="pelvic-health")
+
+    def service_pattern():
+        nearest = yaml.safe_load(client.get("/api/schema/").content)["paths"]["/api/v1/clinics/nearest/"]["get"]
+        (service,) = [p for p in nearest["parameters"] if p["name"] == "service"]
+        return re.compile(service["schema"]["items"]["pattern"])
+
+    assert service_pattern().search("pelvic-health")
+    assert not service_pattern().search("hand-therapy")
+    ServiceFactory(slug="hand-therapy")
+    assert service_pattern().search("pelvic-health,hand-therapy")
 
 
 def test_interactive_docs_are_served_from_our_own_static_files(db, client):
