@@ -34,6 +34,7 @@ def test_clinic_list_is_paginated_and_ordered(demo_data, client):
         ({"q": "cedar"}, ["cedar-rapids-pci-vestibular-clinic", "muscatine-cedarwood"]),
         ({"q": "52601"}, ["burlington"]),
         ({"state": "IL", "service": "sports-injury-prevention"}, ["peoria"]),
+        ({"service": "reiki"}, []),  # a slug no service has: no clinic offers it
     ],
 )
 def test_clinic_list_filters(demo_data, client, params, expected):
@@ -41,10 +42,29 @@ def test_clinic_list_filters(demo_data, client, params, expected):
     assert sorted(c["slug"] for c in body["results"]) == expected
 
 
-def test_bad_filter_values_get_a_400_naming_them(demo_data, client):
-    error = client.get("/api/v1/clinics/", {"state": "ZZ"}).json()["error"]
+def test_blank_filters_filter_nothing(demo_data, client):
+    body = client.get("/api/v1/clinics/", {"state": "", "service": "", "q": "  "}).json()
+    assert body["count"] == 13
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "words"),
+    [
+        ({"state": "ZZ"}, "state", "ZZ is not one of the available choices"),
+        ({"service": "aquatic therapy"}, "service", "Give service as a service's slug"),
+        ({"service": " aquatic-therapy"}, "service", "Give service as a service's slug"),
+        ({"service": "aquatic-therapy\n"}, "service", "Give service as a service's slug"),
+        ({"service": "x" * 101}, "service", "Give service as a service's slug"),
+        ({"service": "pt\x00"}, "service", "Null characters are not allowed."),
+        ({"q": "x" * 101}, "q", "at most 100 characters"),
+        ({"q": " " + "x" * 100}, "q", "at most 100 characters"),  # the length as sent, spacing included
+        ({"q": "pt\x00"}, "q", "Null characters are not allowed."),
+    ],
+)
+def test_bad_filter_values_get_a_400_naming_them(demo_data, client, params, field, words):
+    error = client.get("/api/v1/clinics/", params).json()["error"]
     assert error["code"] == "invalid_parameters"
-    assert "ZZ is not one of the available choices" in error["fields"]["state"][0]
+    assert any(words in message for message in error["fields"][field]), error
 
 
 def test_page_past_the_end_is_a_json_404(demo_data, client):
