@@ -176,7 +176,7 @@ def test_interactive_docs_are_served_from_our_own_static_files(db, client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
 
 
-@pytest.mark.parametrize("page_size", ["0", "101", "ten", "null"])
+@pytest.mark.parametrize("page_size", ["0", "101", "ten", "null", "+5", " 5", "\u0665"])
 def test_bad_page_size_gets_a_400(demo_data, client, page_size):
     error = client.get("/api/v1/clinics/", {"page_size": page_size}).json()["error"]
     assert error["fields"]["page_size"] == ["Enter a whole number from 1 to 100."]
@@ -190,7 +190,7 @@ def test_search_results_describe_a_clinic_exactly_as_the_clinic_list_does(demo_d
         assert clinic_json(clinic, request) == ClinicSerializer(clinic, context={"request": request}).data
 
 
-@pytest.mark.parametrize("page", ["", "abc", "-1", "1.5"])
+@pytest.mark.parametrize("page", ["", "abc", "-1", "1.5", "last", "\u00b2", "\u0661"])
 def test_bad_page_number_gets_a_400(demo_data, client, page):
     error = client.get("/api/v1/clinics/", {"page": page}).json()["error"]
     assert error["fields"]["page"] == ["Enter a page number: a whole number from 1."]
