@@ -76,6 +76,12 @@ def test_the_services_pattern_matches_exactly_the_values_naming_only_those_servi
     assert (re.search(services_pattern(CATALOGUE), value) is not None) is names_only_those
 
 
+@given(SERVICE_VALUES | st.sampled_from(["a" * 100, "a" * 101, "under_score,", "a.b", "é"]))
+def test_for_no_catalogue_the_pattern_matches_exactly_the_values_naming_only_slugs(value):
+    names_only_slugs = all(re.fullmatch("[-a-zA-Z0-9_]{1,100}", slug) for slug in split_slugs([value]))
+    assert (re.search(services_pattern(None), value) is not None) is names_only_slugs
+
+
 def test_without_services_the_pattern_matches_only_blanks():
     assert re.search(services_pattern([]), " , ") and not re.search(services_pattern([]), "physical-therapy")
 

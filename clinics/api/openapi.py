@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DatabaseError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.serializers import Serializer
@@ -29,9 +30,17 @@ def _number_parameter(param: Number) -> OpenApiParameter:
     return OpenApiParameter(param.name, schema, description=param.description)
 
 
-def catalogue_slugs() -> list[str]:
-    """Every service's slug, as the catalogue holds them now."""
-    return list(Service.objects.order_by("slug").values_list("slug", flat=True))
+def catalogue_slugs() -> list[str] | None:
+    """Every service's slug, as the catalogue holds them now; None when there is no database to ask.
+
+    drf-spectacular generates the schema in `manage.py check --deploy` too, which may run before the
+    database can be reached (a build step); the schema then allows any slug, and says unknown ones are
+    refused.
+    """
+    try:
+        return list(Service.objects.order_by("slug").values_list("slug", flat=True))
+    except DatabaseError:
+        return None
 
 
 def service_parameter() -> OpenApiParameter:

@@ -43,6 +43,8 @@ MAX_NUMBER_LENGTH = 50
 INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
 DECIMAL_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
+ANY_SLUG = "[-a-zA-Z0-9_]{1,100}"  # Service.slug's shape (models.SLUG_RE), as part of a regular expression
+
 LOCATION_RETRY = "Try “Use my location” again, or type a ZIP code."
 
 
@@ -137,13 +139,15 @@ def split_slugs(values: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(part for part in parts if part))
 
 
-def services_pattern(slugs: Iterable[str]) -> str:
+def services_pattern(slugs: Sequence[str] | None) -> str:
     """The values split_slugs reads into these slugs and blanks only, as one regular expression (for OpenAPI).
 
-    In the syntax ECMA-262 and Python share; slugs hold only letters, digits, "-" and "_", so need no escaping.
+    None stands for every slug a service could have (when the catalogue cannot be read). In the syntax
+    ECMA-262 and Python share; slugs hold only letters, digits, "-" and "_", so need no escaping.
     """
     space = r"[\t\n\v\f\r ]*"
-    part = f"{space}(?:(?:{'|'.join(slugs)}){space})?" if slugs else space
+    names = ANY_SLUG if slugs is None else "|".join(slugs)
+    part = f"{space}(?:(?:{names}){space})?" if names else space
     return f"^{part}(?:,{part})*$"
 
 
