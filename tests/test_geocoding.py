@@ -1,12 +1,24 @@
 """Geocoding: offline ZIPs and cities, the online geopy path behind a cache, and failures as values."""
 
+import re
 import time
 
 import pytest
 import zipcodes
 from geopy import exc as geopy_exc
+from hypothesis import given
+from hypothesis import strategies as st
 
-from clinics.geocoding import FailureCode, GeocodeFailure, Place, Precision, geocode
+from clinics.geocoding import (
+    MAX_QUERY_LENGTH,
+    QUERY_PATTERN,
+    FailureCode,
+    GeocodeFailure,
+    Place,
+    Precision,
+    geocode,
+    validate_query,
+)
 from clinics.geocoding.online import geocoder_service, query_options
 from clinics.geocoding.parsing import split_city_state
 
@@ -127,6 +139,25 @@ def test_bad_input_gets_a_clear_message(typed, code, words):
     assert result.code == code
     assert words in result.message
     assert not result.is_service_failure
+
+
+# Control characters, spacing, punctuation, ASCII and other letters and digits; long enough to pass the limit.
+QUERY_TEXT = st.text(
+    alphabet=st.sampled_from("\x00\x01\x08\t\n\x0b\x0c\r\x1b\x1f\x7f\x85 ,.-#?!aZ09\u00e9\u0663\u4e2d\U0001f600")
+    | st.characters(),
+    max_size=MAX_QUERY_LENGTH + 5,
+)
+
+
+@given(QUERY_TEXT)
+def test_the_query_pattern_accepts_exactly_what_validate_query_accepts(text):
+    """The API documents q with QUERY_PATTERN; spelled out again here, character by character."""
+    control = {*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F}
+    well_formed = not any(ord(char) in control for char in text) and any(
+        char.isascii() and char.isalnum() for char in text
+    )
+    assert (re.search(QUERY_PATTERN, text) is not None) is well_formed
+    assert (validate_query(text) is None) is (well_formed and len(text) <= MAX_QUERY_LENGTH)
 
 
 def test_garbage_never_raises():

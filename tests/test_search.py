@@ -5,7 +5,10 @@ from datetime import UTC, datetime, time
 
 import pytest
 
+from clinics.geocoding import FailureCode, GeocodeFailure, Precision
 from clinics.search.geometry import EARTH_RADIUS_MILES, bounding_box, haversine_miles
+from clinics.search.nearby import NearbyClinics, search_nearby
+from clinics.search.params import SearchParams
 from clinics.search.ranking import NEAREST_FALLBACK_COUNT, SearchQuery, nearest_clinics
 from tests.factories import ClinicFactory
 
@@ -185,13 +188,25 @@ def test_search_near_the_pole_finds_clinics_on_the_other_side():
 
 
 def test_an_empty_directory_says_so_and_filters_are_blamed_only_when_used():
-    from clinics.search.nearby import search_nearby
-    from clinics.search.params import SearchParams
-
     plain = search_nearby(SearchParams("61265", None, None, 25, [], False, 10))
     assert plain.message == "No clinics are listed yet."
     filtered = search_nearby(SearchParams("61265", None, None, 25, [], True, 10))
     assert filtered.message.startswith("No clinic matches those filters")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("", FailureCode.EMPTY), ("?!", FailureCode.INVALID), ("61265\x00", FailureCode.INVALID)]
+)
+def test_text_beside_coordinates_must_still_be_a_places_text(text, code):
+    found = search_nearby(SearchParams(text, 41.5, -90.5, 25, [], False, 10))
+    assert isinstance(found, GeocodeFailure)
+    assert found.code == code
+
+
+def test_coordinates_win_over_well_formed_text():
+    found = search_nearby(SearchParams("32801", 41.5, -90.5, 25, [], False, 10))
+    assert isinstance(found, NearbyClinics)
+    assert (found.origin.latitude, found.origin.longitude, found.origin.precision) == (41.5, -90.5, Precision.POINT)
 
 
 def test_on_postgresql_the_box_query_can_use_the_gist_index():

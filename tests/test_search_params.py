@@ -1,11 +1,22 @@
 """The one validator of a search's parameters, shared by the results page and the API."""
 
+import re
 from html import unescape
 
 import pytest
 from django.http import QueryDict
+from hypothesis import given
+from hypothesis import strategies as st
 
-from clinics.search.params import InvalidSearch, SearchParams, parse_flag, parse_search, split_slugs
+from clinics.search.params import (
+    FLAG_PATTERN,
+    InvalidSearch,
+    SearchParams,
+    parse_flag,
+    parse_search,
+    services_pattern,
+    split_slugs,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +37,7 @@ def test_a_zip_alone_gets_the_defaults(demo_data):
 
 def test_every_parameter_is_read(demo_data):
     params = parse("lat=41.5&lng=-90.5&radius=50&service=physical-therapy&open_now=yes&limit=5")
-    assert params == SearchParams("", 41.5, -90.5, 50.0, ["physical-therapy"], True, 5)
+    assert params == SearchParams(None, 41.5, -90.5, 50.0, ["physical-therapy"], True, 5)
 
 
 def test_services_may_repeat_or_be_comma_separated_and_count_once(demo_data):
@@ -40,6 +51,39 @@ def test_services_may_repeat_or_be_comma_separated_and_count_once(demo_data):
 )
 def test_open_now_reads_the_words_links_use(raw, flag):
     assert parse_flag(raw) is flag
+
+
+# The letters of the words, ASCII spacing, spacing str.strip() would also take, and the Kelvin sign (lower: "k").
+FLAG_CHARS = st.sampled_from("tTrRuUeEsSyYoOnNfFaAlL01 \t\n\v\f\r\x1c\xa0\u212a")
+FLAG_TEXT = st.text(alphabet=FLAG_CHARS | st.characters(), max_size=7)
+
+
+@given(FLAG_TEXT)
+def test_the_flag_pattern_matches_exactly_the_words_open_now_reads(raw):
+    """The API documents open_now with FLAG_PATTERN."""
+    assert (re.search(FLAG_PATTERN, raw) is not None) is (parse_flag(raw) is not None)
+
+
+CATALOGUE = ["dry-needling", "hand-therapy", "physical-therapy", "physical"]  # one slug begins another
+SERVICE_PIECES = [*CATALOGUE, "", " ", "\t", "\x1c", "\xa0", ",", ",,", "Hand-therapy", "x"]
+SERVICE_VALUES = st.lists(st.sampled_from(SERVICE_PIECES), max_size=6).map("".join) | st.text(max_size=5)
+
+
+@given(SERVICE_VALUES)
+def test_the_services_pattern_matches_exactly_the_values_naming_only_those_services(value):
+    """The API documents service with services_pattern(the catalogue)."""
+    names_only_those = all(slug in CATALOGUE for slug in split_slugs([value]))
+    assert (re.search(services_pattern(CATALOGUE), value) is not None) is names_only_those
+
+
+@given(SERVICE_VALUES | st.sampled_from(["a" * 100, "a" * 101, "under_score,", "a.b", "é"]))
+def test_for_no_catalogue_the_pattern_matches_exactly_the_values_naming_only_slugs(value):
+    names_only_slugs = all(re.fullmatch("[-a-zA-Z0-9_]{1,100}", slug) for slug in split_slugs([value]))
+    assert (re.search(services_pattern(None), value) is not None) is names_only_slugs
+
+
+def test_without_services_the_pattern_matches_only_blanks():
+    assert re.search(services_pattern([]), " , ") and not re.search(services_pattern([]), "physical-therapy")
 
 
 def test_split_slugs_drops_blanks_and_repeats():

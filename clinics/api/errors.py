@@ -15,10 +15,19 @@ from clinics.request_log import current_request_id
 
 
 class GeocodeError(exceptions.APIException):
-    """A place the visitor typed could not be turned into coordinates."""
+    """A place the visitor typed could not be turned into coordinates.
+
+    503 when the geocoder failed; 400 when the text cannot name a place (the schema's pattern for q refuses
+    it too); 404 when well-formed text names no place we can find, as a search for a missing thing is.
+    """
 
     def __init__(self, failure: GeocodeFailure) -> None:
-        self.status_code = status.HTTP_503_SERVICE_UNAVAILABLE if failure.is_service_failure else 400
+        if failure.is_service_failure:
+            self.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        elif failure.is_malformed_query:
+            self.status_code = status.HTTP_400_BAD_REQUEST
+        else:
+            self.status_code = status.HTTP_404_NOT_FOUND
         super().__init__(detail=failure.message, code=str(failure.code))
         self.failure = failure
 

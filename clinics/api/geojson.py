@@ -42,7 +42,8 @@ BBOX_MESSAGE = (
     "south not above north)."
 )
 LIMIT = Number("limit", True, 1, MAX_LIMIT, DEFAULT_LIMIT, f"Enter a whole number from 1 to {MAX_LIMIT}.", "")
-AFTER_RE = re.compile(r"^[-a-zA-Z0-9_]{1,150}$")  # a clinic's slug (Clinic.slug)
+AFTER_PATTERN = r"^[-a-zA-Z0-9_]{1,150}$"  # a clinic's slug (Clinic.slug), for OpenAPI: ECMA-262 syntax
+AFTER_RE = re.compile(r"[-a-zA-Z0-9_]{1,150}")  # used with fullmatch: "$" would let a final newline through
 AFTER_MESSAGE = "Give after as a clinic's id (its slug), as in the next link."
 
 
@@ -89,7 +90,7 @@ def parse_geojson_query(query: Mapping[str, Any]) -> GeoJSONQuery | dict[str, li
         else:
             limit = int(parsed)
     after = query.get("after")
-    if after is not None and not AFTER_RE.match(str(after)):
+    if after is not None and not AFTER_RE.fullmatch(str(after)):
         errors["after"] = [AFTER_MESSAGE]
     return errors or GeoJSONQuery(bbox, limit, str(after or ""))
 
@@ -178,7 +179,7 @@ def geojson_openapi_parameters() -> list[OpenApiParameter]:
         ),
         OpenApiParameter(
             "after",
-            {"type": "string", "pattern": AFTER_RE.pattern},
+            {"type": "string", "pattern": AFTER_PATTERN},
             description="Start after the clinic with this id. Written into the `next` link; follow that link.",
         ),
     ]

@@ -1,14 +1,22 @@
-"""The nearest search's query parameters as OpenAPI documents them: the same table that validates them."""
+"""The nearest search's query parameters as OpenAPI documents them: the same rules that validate them.
+
+The numbers come from params.NUMBERS, ``q`` from the geocoder's own rule (QUERY_PATTERN), and ``service``
+from the catalogue itself. The catalogue lives in the database and staff change it in the admin, so these
+parameters are built each time the schema is (NearestSearchSchema), never once when the code is imported.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
+from django.db import DatabaseError
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.serializers import Serializer
 
-from clinics.geocoding import MAX_QUERY_LENGTH
-from clinics.search.params import NUMBERS, Number
+from clinics.geocoding import MAX_QUERY_LENGTH, QUERY_PATTERN
+from clinics.models import Service
+from clinics.search.params import FLAG_PATTERN, NUMBERS, Number, services_pattern
 
 
 def _number_parameter(param: Number) -> OpenApiParameter:
@@ -22,20 +30,62 @@ def _number_parameter(param: Number) -> OpenApiParameter:
     return OpenApiParameter(param.name, schema, description=param.description)
 
 
+def catalogue_slugs() -> list[str] | None:
+    """Every service's slug, as the catalogue holds them now; None when there is no database to ask.
+
+    drf-spectacular generates the schema in `manage.py check --deploy` too, which may run before the
+    database can be reached (a build step); the schema then allows any slug, and says unknown ones are
+    refused.
+    """
+    try:
+        return list(Service.objects.order_by("slug").values_list("slug", flat=True))
+    except DatabaseError:
+        return None
+
+
+def service_parameter() -> OpenApiParameter:
+    """Values naming the catalogue's services and nothing else: the search refuses any other with a 400.
+
+    As the search reads them (split_slugs): several in one value separated by commas, spacing around each
+    trimmed, blanks meaning any service (the page's form sends one).
+    """
+    return OpenApiParameter(
+        "service",
+        {"type": "array", "items": {"type": "string", "pattern": services_pattern(catalogue_slugs())}},
+        style="form",
+        explode=True,
+        description=(
+            "A service's slug (see /api/v1/services/); repeatable, or several in one value separated by commas; "
+            "a clinic must offer all. Blank for any service. A slug no service has is refused with a 400."
+        ),
+    )
+
+
 def nearest_openapi_parameters() -> list[OpenApiParameter]:
     return [
         OpenApiParameter(
             "q",
-            {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\u0000]*$"},
-            description="ZIP code, 'City, ST' or street address.",
+            {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": QUERY_PATTERN},
+            description=(
+                "ZIP code, 'City, ST' or street address: some letter or digit, and no control characters. "
+                "Give q, or lat and lng; with both, the coordinates are searched from (q must still be valid)."
+            ),
         ),
         *(_number_parameter(param) for param in NUMBERS),
+        service_parameter(),
         OpenApiParameter(
-            "service",
-            OpenApiTypes.STR,
-            many=True,
-            explode=True,
-            description="Service slug (see /api/v1/services/); repeatable; a clinic must offer all.",
+            "open_now",
+            {"type": "string", "pattern": FLAG_PATTERN, "default": "false"},
+            description=(
+                "Only clinics open now, in their own time zone: true or false, or as links write it "
+                "(1 or 0, yes or no, on or off, t or f, y or n; any case; blank is false)."
+            ),
         ),
-        OpenApiParameter("open_now", OpenApiTypes.BOOL, description="Only clinics open now, in their own time zone."),
     ]
+
+
+class NearestSearchSchema(AutoSchema):
+    """The nearest search's operation, with its parameters built when the schema is generated."""
+
+    def get_override_parameters(self) -> list[OpenApiParameter | Serializer[Any] | type[Serializer[Any]]]:
+        return [*super().get_override_parameters(), *nearest_openapi_parameters()]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rest_framework.exceptions import ValidationError
@@ -10,21 +11,22 @@ from rest_framework.views import APIView
 
 from clinics.links import public_url
 
+# A whole number as the schema's "integer" is written: ASCII digits only (int() also reads " 5", "+5" and "٥").
+WHOLE_NUMBER_RE = re.compile(r"[0-9]+")
+
 
 class ClinicPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    last_page_strings = ()  # page is a number, as documented; DRF's undocumented page=last is not read
 
     def get_page_size(self, request: Request) -> int:
         """A page_size that is not a whole number from 1 to 100 is an error, not silently ignored."""
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
+        size = int(raw) if WHOLE_NUMBER_RE.fullmatch(raw) else 0
         if not 1 <= size <= self.max_page_size:
             raise ValidationError(
                 {self.page_size_query_param: [f"Enter a whole number from 1 to {self.max_page_size}."]}
@@ -34,7 +36,7 @@ class ClinicPagination(PageNumberPagination):
     def get_page_number(self, request: Request, paginator: Any) -> Any:
         """A page that is not a whole number is a 400 (a page past the end stays a 404)."""
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and not raw.isdigit() and raw not in self.last_page_strings:
+        if raw is not None and not WHOLE_NUMBER_RE.fullmatch(raw):
             raise ValidationError({self.page_query_param: ["Enter a page number: a whole number from 1."]})
         return super().get_page_number(request, paginator)
 

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from clinics.api import geojson
 from clinics.api.errors import GeocodeError
 from clinics.api.filters import ClinicFilter
-from clinics.api.openapi import nearest_openapi_parameters
+from clinics.api.openapi import NearestSearchSchema
 from clinics.api.renderers import GeoJSONRenderer
 from clinics.api.serializers import (
     ClinicDetailSerializer,
@@ -112,24 +112,38 @@ class ServiceListView(generics.ListAPIView):
     throttle_classes = [AnonThrottle]
 
 
+@extend_schema(
+    tags=["search"],
+    summary="Nearest clinics to a place or a point",
+    description=(
+        "Give `q` (a ZIP code, 'City, ST' or an address) or `lat` and `lng`. Results are nearest first. "
+        "When no clinic lies within `radius`, the nearest few are returned with `within_radius: false`. "
+        "A `q` that names no place we can find is a 404, not an empty answer."
+    ),
+    responses={
+        200: NearestResponseSchema,
+        400: OpenApiResponse(
+            ERROR_SCHEMA,
+            description=(
+                "An invalid parameter (`invalid_parameters`, or for `q` `empty_query`, `query_too_long` or "
+                "`invalid_query`); also when neither `q` nor both `lat` and `lng` are given."
+            ),
+        ),
+        404: OpenApiResponse(
+            ERROR_SCHEMA,
+            description=(
+                "No place found for `q` (`not_found`: none by that name, or a city in several states without "
+                "one), or `q` is a street address and none can be looked up now (`address_lookup_unavailable`)."
+            ),
+        ),
+        429: OpenApiResponse(ERROR_SCHEMA, description="Too many searches."),
+        503: OpenApiResponse(ERROR_SCHEMA, description="The address geocoder is unavailable."),
+    },
+)
 class NearestClinicsView(APIView):
     throttle_classes = [SearchThrottle]
+    schema = NearestSearchSchema()  # its parameters list the service catalogue as it is when the schema is built
 
-    @extend_schema(
-        tags=["search"],
-        summary="Nearest clinics to a place or a point",
-        description=(
-            "Give `q` (a ZIP code, 'City, ST' or an address) or `lat` and `lng`. Results are nearest first. "
-            "When no clinic lies within `radius`, the nearest few are returned with `within_radius: false`."
-        ),
-        parameters=nearest_openapi_parameters(),
-        responses={
-            200: NearestResponseSchema,
-            400: OpenApiResponse(ERROR_SCHEMA, description="Invalid parameter, or the place was not found."),
-            429: OpenApiResponse(ERROR_SCHEMA, description="Too many searches."),
-            503: OpenApiResponse(ERROR_SCHEMA, description="The address geocoder is unavailable."),
-        },
-    )
     def get(self, request: Request) -> Response:
         params = parse_search(request.query_params)
         if isinstance(params, InvalidSearch):

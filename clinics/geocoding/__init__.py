@@ -10,7 +10,7 @@
 - ``lookup``: ``geocode()``, the entry point: validation, the order of lookups, the address fallback.
 """
 
-from clinics.geocoding.lookup import MAX_QUERY_LENGTH, geocode, validate_query
+from clinics.geocoding.lookup import MAX_QUERY_LENGTH, QUERY_PATTERN, geocode, validate_query
 from clinics.geocoding.offline import lookup_city, lookup_zip, timezone_for_zip, warm_up
 from clinics.geocoding.online import geocode_online, online_geocoder_configured
 from clinics.geocoding.results import FailureCode, GeocodeFailure, GeocodeResult, Place, Precision
@@ -18,6 +18,7 @@ from clinics.geocoding.slots import patient_lookups
 
 __all__ = [
     "MAX_QUERY_LENGTH",
+    "QUERY_PATTERN",
     "FailureCode",
     "GeocodeFailure",
     "GeocodeResult",

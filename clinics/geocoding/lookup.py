@@ -20,7 +20,12 @@ from clinics.states import US_STATES
 
 MAX_QUERY_LENGTH = 200
 
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters a place's name never holds (tab, line feed and carriage return are only spacing).
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+# What validate_query accepts (up to MAX_QUERY_LENGTH characters): no control character and some letter or digit.
+# Written in the syntax ECMA-262 and Python share, so that the API's OpenAPI schema states the same rule.
+QUERY_PATTERN = f"^[^{_CONTROL}]*[0-9A-Za-z][^{_CONTROL}]*$"
+_QUERY_RE = re.compile(QUERY_PATTERN)
 
 
 def validate_query(text: str | None) -> GeocodeFailure | None:
@@ -30,7 +35,7 @@ def validate_query(text: str | None) -> GeocodeFailure | None:
         return GeocodeFailure(
             FailureCode.TOO_LONG, f"That is too long to be an address; use at most {MAX_QUERY_LENGTH} characters."
         )
-    if CONTROL_RE.search(text) or not re.search(r"[0-9A-Za-z]", text):
+    if not _QUERY_RE.fullmatch(text):
         return GeocodeFailure(
             FailureCode.INVALID, "That doesn't look like a place. Enter a ZIP code, a city and state, or an address."
         )

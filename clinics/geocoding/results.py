@@ -30,6 +30,9 @@ class FailureCode(StrEnum):
 
 # Failures that are the service's fault, not the visitor's: the API answers 503.
 SERVICE_FAILURES = {FailureCode.UNAVAILABLE, FailureCode.TIMEOUT, FailureCode.QUOTA, FailureCode.BUSY}
+# Text that cannot name any place (validate_query's failures): the API answers 400. The rest, well-formed
+# text that names no place we can find (not_found, address_lookup_unavailable), it answers 404.
+MALFORMED_QUERIES = {FailureCode.EMPTY, FailureCode.TOO_LONG, FailureCode.INVALID}
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class GeocodeFailure:
     @property
     def is_service_failure(self) -> bool:
         return self.code in SERVICE_FAILURES
+
+    @property
+    def is_malformed_query(self) -> bool:
+        return self.code in MALFORMED_QUERIES
 
 
 GeocodeResult = Place | GeocodeFailure

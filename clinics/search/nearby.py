@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from clinics.geocoding import GeocodeFailure, Place, Precision, geocode
+from clinics.geocoding import GeocodeFailure, Place, Precision, geocode, validate_query
 from clinics.search.params import SearchParams
 from clinics.search.ranking import SearchQuery, SearchResult, nearest_clinics
 
@@ -38,9 +38,16 @@ class NearbyClinics:
 
 
 def search_nearby(params: SearchParams, *, at: datetime | None = None) -> NearbyClinics | GeocodeFailure:
-    """Coordinates win over text; text is geocoded (offline for ZIPs and cities)."""
+    """Coordinates win over text; text is geocoded (offline for ZIPs and cities).
+
+    Text given beside coordinates must still be text a place could have (validate_query), as every other
+    parameter given must be valid whether or not it is used: a client that sends junk in ``q`` is told so
+    instead of having it ignored, and the API refuses exactly what its schema says it refuses.
+    """
+    origin: Place | GeocodeFailure
     if params.latitude is not None and params.longitude is not None:
-        origin: Place | GeocodeFailure = Place(params.latitude, params.longitude, YOUR_LOCATION, Precision.POINT)
+        invalid = None if params.text is None else validate_query(params.text)
+        origin = invalid or Place(params.latitude, params.longitude, YOUR_LOCATION, Precision.POINT)
     else:
         origin = geocode(params.text)
     if isinstance(origin, GeocodeFailure):

@@ -23,12 +23,27 @@ MIN_RADIUS_MILES = 0.1
 # The query-string names that make a request to /find/ a search (anything else, e.g. utm_*, is ignored),
 # in the order the form shows them, which is the order errors are listed in.
 SEARCH_PARAMS = ("q", "lat", "lng", "service", "radius", "open_now", "limit")
-# How "open now" reads in a link or a query string.
+# How "open now" reads in a link or a query string: in any case, with spacing around it (ASCII only).
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "t", "y"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "f", "n", ""})
+SPACING = " \t\n\v\f\r"
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{char.upper()}{char}]" if char.isalpha() else char for char in word)
+
+
+# The words parse_flag reads, as one regular expression in the syntax ECMA-262 and Python share (for OpenAPI).
+FLAG_PATTERN = (
+    r"^[\t\n\v\f\r ]*(?:"
+    + "|".join(_any_case(word) for word in sorted(TRUE_WORDS | FALSE_WORDS) if word)
+    + r")?[\t\n\v\f\r ]*$"
+)
 MAX_NUMBER_LENGTH = 50
 INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
 DECIMAL_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+
+ANY_SLUG = "[-a-zA-Z0-9_]{1,100}"  # Service.slug's shape (models.SLUG_RE), as part of a regular expression
 
 LOCATION_RETRY = "Try “Use my location” again, or type a ZIP code."
 
@@ -37,7 +52,7 @@ LOCATION_RETRY = "Try “Use my location” again, or type a ZIP code."
 class SearchParams:
     """A validated search."""
 
-    text: str
+    text: str | None  # None when q was not given at all
     latitude: float | None
     longitude: float | None
     radius_miles: float
@@ -110,7 +125,7 @@ def parse_flag(raw: object) -> bool | None:
     """True, False, or None for a word that is neither (absent is False)."""
     if raw is None:
         return False
-    word = str(raw).strip().lower()
+    word = str(raw).strip(SPACING).lower()
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
@@ -119,8 +134,21 @@ def parse_flag(raw: object) -> bool | None:
 
 
 def split_slugs(values: Iterable[object]) -> list[str]:
-    """'a,b' and repeated values alike, blanks dropped, each once, in order."""
-    return list(dict.fromkeys(part.strip() for value in values for part in str(value).split(",") if part.strip()))
+    """'a,b' and repeated values alike, spacing around each trimmed, blanks dropped, each once, in order."""
+    parts = (part.strip(SPACING) for value in values for part in str(value).split(","))
+    return list(dict.fromkeys(part for part in parts if part))
+
+
+def services_pattern(slugs: Sequence[str] | None) -> str:
+    """The values split_slugs reads into these slugs and blanks only, as one regular expression (for OpenAPI).
+
+    None stands for every slug a service could have (when the catalogue cannot be read). In the syntax
+    ECMA-262 and Python share; slugs hold only letters, digits, "-" and "_", so need no escaping.
+    """
+    space = r"[\t\n\v\f\r ]*"
+    names = ANY_SLUG if slugs is None else "|".join(slugs)
+    part = f"{space}(?:(?:{names}){space})?" if names else space
+    return f"^{part}(?:,{part})*$"
 
 
 def _shorten(text: str, length: int = 40) -> str:
@@ -148,7 +176,7 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
 
     ``query`` is a QueryDict (``service`` may repeat) or a plain mapping. What the text itself may
     be (its length, its characters) is the geocoder's rule (clinics.geocoding.validate_query), so
-    it is checked when the text is looked up, with the geocoder's own failure codes.
+    it is checked by search_nearby, with the geocoder's own failure codes.
     """
     errors: Errors = {}
     numbers: dict[str, Any] = {}
@@ -171,13 +199,14 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
         shown = _shorten(unknown[0]) or "(blank)"
         errors["service"] = [f"We don't offer a service called “{shown}”. Choose one of our services, or any service."]
 
-    text = str(query.get("q") or "")
+    raw_text = query.get("q")
+    text = None if raw_text is None else str(raw_text)
     has_lat, has_lng = query.get("lat") is not None, query.get("lng") is not None
     if has_lat != has_lng:
         errors["lng" if has_lat else "lat"] = [
             "Your location was incomplete (give both lat and lng). " + LOCATION_RETRY
         ]
-    elif not has_lat and not text.strip():
+    elif not has_lat and not (text or "").strip():
         empty = validate_query(text)
         assert empty is not None
         errors["q"] = [empty.message]

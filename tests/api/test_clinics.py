@@ -1,9 +1,12 @@
 """The clinic list and detail, services, GeoJSON, JSON errors everywhere, and the OpenAPI schema."""
 
+import re
+from unittest import mock
+
 import pytest
 
 from clinics.models import Clinic
-from tests.factories import ClinicFactory
+from tests.factories import ClinicFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +35,7 @@ def test_clinic_list_is_paginated_and_ordered(demo_data, client):
         ({"q": "cedar"}, ["cedar-rapids-pci-vestibular-clinic", "muscatine-cedarwood"]),
         ({"q": "52601"}, ["burlington"]),
         ({"state": "IL", "service": "sports-injury-prevention"}, ["peoria"]),
+        ({"service": "reiki"}, []),  # a slug no service has: no clinic offers it
     ],
 )
 def test_clinic_list_filters(demo_data, client, params, expected):
@@ -39,10 +43,29 @@ def test_clinic_list_filters(demo_data, client, params, expected):
     assert sorted(c["slug"] for c in body["results"]) == expected
 
 
-def test_bad_filter_values_get_a_400_naming_them(demo_data, client):
-    error = client.get("/api/v1/clinics/", {"state": "ZZ"}).json()["error"]
+def test_blank_filters_filter_nothing(demo_data, client):
+    body = client.get("/api/v1/clinics/", {"state": "", "service": "", "q": "  "}).json()
+    assert body["count"] == 13
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "words"),
+    [
+        ({"state": "ZZ"}, "state", "ZZ is not one of the available choices"),
+        ({"service": "aquatic therapy"}, "service", "Give service as a service's slug"),
+        ({"service": " aquatic-therapy"}, "service", "Give service as a service's slug"),
+        ({"service": "aquatic-therapy\n"}, "service", "Give service as a service's slug"),
+        ({"service": "x" * 101}, "service", "Give service as a service's slug"),
+        ({"service": "pt\x00"}, "service", "Null characters are not allowed."),
+        ({"q": "x" * 101}, "q", "at most 100 characters"),
+        ({"q": " " + "x" * 100}, "q", "at most 100 characters"),  # the length as sent, spacing included
+        ({"q": "pt\x00"}, "q", "Null characters are not allowed."),
+    ],
+)
+def test_bad_filter_values_get_a_400_naming_them(demo_data, client, params, field, words):
+    error = client.get("/api/v1/clinics/", params).json()["error"]
     assert error["code"] == "invalid_parameters"
-    assert "ZZ is not one of the available choices" in error["fields"]["state"][0]
+    assert any(words in message for message in error["fields"][field]), error
 
 
 def test_page_past_the_end_is_a_json_404(demo_data, client):
@@ -128,7 +151,36 @@ def test_schema_documents_every_endpoint(db, client):
     nearest = schema["paths"]["/api/v1/clinics/nearest/"]["get"]
     names = {p["name"] for p in nearest["parameters"]}
     assert {"q", "lat", "lng", "radius", "service", "open_now", "limit"} <= names
-    assert {"200", "400", "429", "503"} <= set(nearest["responses"])
+    assert {"200", "400", "404", "429", "503"} <= set(nearest["responses"])
+
+
+def test_the_schema_lists_the_service_catalogue_as_it_is_when_asked_for(db, client):
+    import yaml
+
+    ServiceFactory(slug="pelvic-health")
+
+    def service_pattern():
+        nearest = yaml.safe_load(client.get("/api/schema/").content)["paths"]["/api/v1/clinics/nearest/"]["get"]
+        (service,) = [p for p in nearest["parameters"] if p["name"] == "service"]
+        return re.compile(service["schema"]["items"]["pattern"])
+
+    assert service_pattern().search("pelvic-health")
+    assert not service_pattern().search("hand-therapy")
+    ServiceFactory(slug="hand-therapy")
+    assert service_pattern().search("pelvic-health,hand-therapy")
+
+
+def test_without_a_database_the_schema_allows_any_slug_for_a_service(db):
+    """As `manage.py check --deploy` generates it, maybe before the database can be reached."""
+    from django.db import OperationalError
+
+    from clinics.api.openapi import service_parameter
+    from clinics.models import Service
+    from clinics.search.params import services_pattern
+
+    with mock.patch.object(Service.objects, "order_by", side_effect=OperationalError("unreachable")):
+        parameter = service_parameter()
+    assert parameter.type["items"]["pattern"] == services_pattern(None)
 
 
 def test_interactive_docs_are_served_from_our_own_static_files(db, client):
@@ -138,7 +190,7 @@ def test_interactive_docs_are_served_from_our_own_static_files(db, client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
 
 
-@pytest.mark.parametrize("page_size", ["0", "101", "ten", "null"])
+@pytest.mark.parametrize("page_size", ["0", "101", "ten", "null", "+5", " 5", "\u0665"])
 def test_bad_page_size_gets_a_400(demo_data, client, page_size):
     error = client.get("/api/v1/clinics/", {"page_size": page_size}).json()["error"]
     assert error["fields"]["page_size"] == ["Enter a whole number from 1 to 100."]
@@ -152,7 +204,7 @@ def test_search_results_describe_a_clinic_exactly_as_the_clinic_list_does(demo_d
         assert clinic_json(clinic, request) == ClinicSerializer(clinic, context={"request": request}).data
 
 
-@pytest.mark.parametrize("page", ["", "abc", "-1", "1.5"])
+@pytest.mark.parametrize("page", ["", "abc", "-1", "1.5", "last", "\u00b2", "\u0661"])
 def test_bad_page_number_gets_a_400(demo_data, client, page):
     error = client.get("/api/v1/clinics/", {"page": page}).json()["error"]
     assert error["fields"]["page"] == ["Enter a page number: a whole number from 1."]

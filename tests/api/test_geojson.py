@@ -126,6 +126,7 @@ def test_each_feature_is_a_point_with_the_clinics_public_fields(client, rf, demo
         ({"after": ""}, "after"),
         ({"after": "no spaces"}, "after"),
         ({"after": "x" * 151}, "after"),
+        ({"after": "moline\n"}, "after"),
     ],
 )
 def test_a_bad_parameter_gets_a_400_naming_it(client, demo_data, params, field):

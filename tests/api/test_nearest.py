@@ -105,6 +105,11 @@ def test_service_filter_is_repeatable_and_all_must_match(demo_data, client):
     assert [r["slug"] for r in comma["results"]] == ["muscatine-cedarwood"]
 
 
+@pytest.mark.parametrize("service", ["", " , ", "aquatic-therapy, ", " aquatic-therapy"])
+def test_blank_services_mean_any_and_spacing_around_a_slug_is_trimmed(demo_data, client, service):
+    assert client.get(URL, {"q": "61265", "service": service}).status_code == 200
+
+
 def test_open_now_filter(demo_data, client):
     import time_machine
 
@@ -143,6 +148,8 @@ def error_of(response, status):
         ({"q": "61265", "limit": "51"}, "limit", "We can show between 1 and 50 clinics at a time."),
         ({"q": "61265", "limit": "ten"}, "limit", "We can show between 1 and 50 clinics at a time."),
         ({"q": "61265", "open_now": "perhaps"}, "open_now", "must be on or off (true or false)"),
+        ({"q": "61265", "open_now": "\xa0true"}, "open_now", "must be on or off (true or false)"),
+        ({"q": "61265", "service": "\xa0aquatic-therapy"}, "service", "We don't offer a service called"),
         ({"q": "61265", "service": "reiki"}, "service", "We don't offer a service called “reiki”."),
         ({"q": "61265", "service": "<script>"}, "service", "We don't offer a service called “<script>”."),
         ({"q": "61265", "service": "pt\x00"}, "service", "We don't offer a service called “pt”."),
@@ -163,19 +170,44 @@ def test_every_invalid_parameter_gets_a_400_naming_it(demo_data, client, params,
 @pytest.mark.parametrize(
     ("q", "code", "words"),
     [
-        ("00000", "not_found", "00000 isn't a US ZIP code we know"),
-        ("Springfeld, IL", "not_found", "Springfeld"),
         ("x" * 500, "query_too_long", "too long"),
         ("\x1b[31mMoline", "invalid_query", "doesn't look like a place"),
         ("61265\x00", "invalid_query", "doesn't look like a place"),
-        ("850 43rd Ave", "address_lookup_unavailable", "can't look up street addresses"),
+        ("?!", "invalid_query", "doesn't look like a place"),
     ],
 )
-def test_places_that_cannot_be_found_get_a_400_with_a_code(demo_data, client, q, code, words):
+def test_text_that_cannot_name_a_place_gets_a_400_with_a_code(demo_data, client, q, code, words):
     error = error_of(client.get(URL, {"q": q}), 400)
     assert error["code"] == code
     assert words in error["message"]
     assert error["fields"]["q"] == [error["message"]]
+
+
+@pytest.mark.parametrize(
+    ("q", "code", "words"),
+    [
+        ("00000", "not_found", "00000 isn't a US ZIP code we know"),
+        ("Springfeld, IL", "not_found", "Springfeld"),
+        ("zzz", "not_found", "couldn't find that place"),
+        ("850 43rd Ave", "address_lookup_unavailable", "can't look up street addresses"),
+    ],
+)
+def test_a_place_that_cannot_be_found_gets_a_404_with_a_code(demo_data, client, q, code, words):
+    error = error_of(client.get(URL, {"q": q}), 404)
+    assert error["code"] == code
+    assert words in error["message"]
+    assert error["fields"]["q"] == [error["message"]]
+
+
+@pytest.mark.parametrize(("q", "code"), [("", "empty_query"), ("?!", "invalid_query"), ("61265\x00", "invalid_query")])
+def test_text_beside_coordinates_is_still_checked(demo_data, client, q, code):
+    error = error_of(client.get(URL, {"q": q, "lat": "41.5", "lng": "-90.5"}), 400)
+    assert error["code"] == code
+
+
+def test_coordinates_win_over_a_place_beside_them(demo_data, client):
+    body = client.get(URL, {"q": "32801", "lat": "41.5", "lng": "-90.5"}).json()
+    assert body["origin"]["label"] == "Your location"
 
 
 def test_geocoder_down_is_a_503_with_a_code(demo_data, client, fake_geocoder):
