@@ -121,10 +121,17 @@ def client_address(request: HttpRequest) -> str:
     return AnonThrottle().get_ident(request)  # type: ignore[arg-type]
 
 
-def search_wait(request: HttpRequest) -> int | None:
-    """Counts one search by this client: None when it may search, else the whole seconds until it may again."""
-    throttle = SearchThrottle()
+def page_wait(request: HttpRequest, throttle: SharedCacheRateThrottle) -> int | None:
+    """Counts one page view by this client: None when it may go on, else the whole seconds (at least 1) to wait.
+
+    For the pages, which are not DRF views: the same throttles and counts as the API's.
+    """
     if throttle.allow_request(request, None):  # type: ignore[arg-type]  # DRF's throttle reads only META
         return None
     wait = throttle.wait()
     return max(1, math.ceil(wait)) if wait is not None else 60
+
+
+def search_wait(request: HttpRequest) -> int | None:
+    """Counts one search by this client: None when it may search, else the whole seconds until it may again."""
+    return page_wait(request, SearchThrottle())

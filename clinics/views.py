@@ -7,7 +7,6 @@ script from data attributes, so the pages work with JavaScript off.
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -40,7 +39,7 @@ from clinics.search.nearby import NearbyClinics, search_nearby
 from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search
 from clinics.search.ranking import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
-from clinics.throttling import AnonThrottle, search_wait
+from clinics.throttling import AnonThrottle, page_wait, search_wait
 
 log = logging.getLogger(__name__)
 
@@ -243,9 +242,9 @@ def _results_context(request: HttpRequest, found: NearbyClinics, limit: int, rad
 @require_safe
 def clinic_list(request: HttpRequest) -> HttpResponse:
     """Every clinic grouped by state while there are few; else the states, and each state's clinics in pages."""
-    throttle = AnonThrottle()
-    if not throttle.allow_request(request, None):  # type: ignore[arg-type]  # DRF's throttle reads only META
-        return _too_many_requests(request, throttle.wait())
+    wait = page_wait(request, AnonThrottle())
+    if wait is not None:
+        return _too_many_requests(request, wait)
     directory = state_counts.get()
     wanted = parse_list_request(request.GET)
     if isinstance(wanted, ListProblem):
@@ -375,9 +374,8 @@ def _state_page(request: HttpRequest, directory: Directory, code: str, number: i
     )
 
 
-def _too_many_requests(request: HttpRequest, wait: float | None) -> HttpResponse:
+def _too_many_requests(request: HttpRequest, seconds: int) -> HttpResponse:
     """A page saying to wait, with Retry-After (whole seconds, at least one) for browsers and crawlers."""
-    seconds = max(1, math.ceil(wait)) if wait is not None else 60
     response = render(request, "clinics/too_many_requests.html", {"retry_after": seconds}, status=429)
     response["Retry-After"] = str(seconds)
     return response
