@@ -24,6 +24,8 @@ import pytest
 from gunicorn.app.base import Application
 from gunicorn.glogging import Logger
 
+from tests.network import closed_port
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_CONF = ROOT / "gunicorn.conf.py"
 RENDER_NGINX_CONF = ROOT / "deploy" / "render-nginx-conf.sh"
@@ -152,20 +154,14 @@ def test_nginx_accepts_the_rendered_config(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (make serve installs it)")
 def test_with_the_app_down_nginx_answers_a_short_503_page_and_json_for_the_api(tmp_path):
     """What visitors get during a deploy's restart or an app outage: not nginx's bare 502."""
     (tmp_path / "logs").mkdir()
     (tmp_path / "temp").mkdir()
-    port = free_port()
+    port = closed_port()
     conf = tmp_path / "nginx.conf"
-    conf.write_text(render_nginx_conf(tmp_path, listen=f"127.0.0.1:{port}", app=f"127.0.0.1:{free_port()}"))
+    conf.write_text(render_nginx_conf(tmp_path, listen=f"127.0.0.1:{port}", app=f"127.0.0.1:{closed_port()}"))
     nginx = subprocess.Popen(
         ["nginx", "-p", f"{tmp_path}/", "-c", str(conf), "-e", "logs/error.log", "-g", "daemon off;"],
         stderr=subprocess.PIPE,
