@@ -38,7 +38,8 @@ export NUM_PROXIES=1
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 export SECURE_COOKIES=${SECURE_COOKIES:-false}
 export GUNICORN_BIND=127.0.0.1:$SERVE_APP_PORT
-export GUNICORN_ACCESS_LOG=${GUNICORN_ACCESS_LOG:-$SERVE_DIR/logs/gunicorn-access.log}
+# gunicorn's access log is off, as in production (the app logs each request once, with its id).
+export GUNICORN_ACCESS_LOG=${GUNICORN_ACCESS_LOG:-off}
 
 say() { printf 'serve: %s\n' "$*"; }
 fail() {
@@ -175,7 +176,7 @@ nginx_pid=$!
 url=http://127.0.0.1:$SERVE_PORT
 wait_for nginx "$url"
 say "Serving on $url/ (nginx) in front of gunicorn on http://$GUNICORN_BIND. Ctrl-C stops both."
-say "Logs: $SERVE_DIR/logs/ (access.log, error.log, gunicorn-access.log); gunicorn's own messages here."
+say "Logs: $SERVE_DIR/logs/ (nginx's access.log and error.log); gunicorn's messages and the app's request lines here."
 
 # Whichever stops first, the other is stopped too (by the EXIT trap).
 status=0
