@@ -15,8 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from clinics.editing import clinic_save, replace_hours, service_save, set_services
-from clinics.models import Clinic, Service
+from clinics.editing import clinic_save, condition_save, replace_hours, service_save, set_services
+from clinics.models import Clinic, Condition, Service
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 CLINIC_FIELDS = ("name", "street", "address_line2", "city", "state", "zip_code", "phone", "website_url", "schedule_url")
@@ -87,3 +87,18 @@ def load_demo_data(fixtures_dir: Path = FIXTURES_DIR) -> tuple[LoadReport, LoadR
             clinic.slug
         )
     return service_report, clinic_report
+
+
+@transaction.atomic
+def load_demo_conditions(fixtures_dir: Path = FIXTURES_DIR) -> LoadReport:
+    """Create or update the demo condition catalogue (after the services it names)."""
+    report = LoadReport()
+    services = {service.slug: service for service in Service.objects.all()}
+    for row in _read("conditions.json", fixtures_dir):
+        condition = Condition.objects.filter(slug=row["slug"]).first() or Condition(slug=row["slug"])
+        created = condition.pk is None
+        condition.name, condition.description, condition.source = row["name"], row["description"], row["source"]
+        condition.synonyms, condition.is_sample = "\n".join(row["synonyms"]), row["is_sample"]
+        changed = condition_save(condition=condition, services=[services[slug] for slug in row["services"]])
+        (report.created if created else report.updated if changed else report.unchanged).append(condition.slug)
+    return report

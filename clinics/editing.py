@@ -24,7 +24,7 @@ from django.utils import timezone
 from clinics.counts import state_counts
 from clinics.hours import Interval, check_week
 from clinics.locating import BulkReport, LocateResult, Outcome, locate_clinic, prepare_for_save
-from clinics.models import Clinic, LocationSource, OpeningHours, Service, unique_slug
+from clinics.models import Clinic, Condition, LocationSource, OpeningHours, Service, unique_slug
 from clinics.search.ranking import directory
 
 
@@ -145,3 +145,42 @@ def service_delete(*, service: Service) -> None:
     clinic_ids = list(service.clinics.values_list("pk", flat=True))
     service.delete()
     mark_changed(clinic_ids)
+
+
+@transaction.atomic
+def condition_save(*, condition: Condition, services: Iterable[Service] | None = None) -> bool:
+    """Create or change a condition (and, given ``services``, the services that treat it); True if anything changed.
+
+    Searches by condition read the catalogue per process (clinics/conditions.py): this process sees the change
+    at once, the others within its ``LOCAL_SECONDS``.
+    """
+    from clinics.conditions import catalogue
+
+    condition.full_clean(exclude=["services"])
+    changed = condition.pk is None or _differs(condition)
+    if changed:
+        condition.save()
+    if services is not None:
+        wanted = {service.pk for service in services}
+        if wanted != set(condition.services.values_list("pk", flat=True)):
+            condition.services.set(wanted)
+            changed = True
+    if changed:
+        catalogue.forget()
+    return changed
+
+
+def _differs(condition: Condition) -> bool:
+    stored = Condition.objects.filter(pk=condition.pk).values(*CONDITION_FIELDS).first()
+    return stored is None or any(stored[name] != getattr(condition, name) for name in CONDITION_FIELDS)
+
+
+CONDITION_FIELDS = ("name", "slug", "description", "synonyms", "source", "is_sample")
+
+
+def condition_delete(*, condition: Condition) -> None:
+    """Delete a condition; searches for it then find no condition (the words are searched as a place)."""
+    from clinics.conditions import catalogue
+
+    condition.delete()
+    catalogue.forget()

@@ -48,6 +48,43 @@ class Service(models.Model):
         return self.name
 
 
+class Condition(models.Model):
+    """What a patient says hurts ("pinched nerve"), and the services that treat it.
+
+    Patients know their problem, not the service's name; a search by condition is a search for clinics that
+    offer any of its services. ``synonyms`` holds the words patients use, one phrase per line ("shooting pain
+    down my leg"); clinics/conditions.py matches them in search text.
+    """
+
+    name = models.CharField(max_length=100, unique=True, help_text="As a patient would say it: “Pinched nerve”.")
+    slug = models.SlugField(max_length=100, unique=True, help_text="Its page: /conditions/<slug>/.")
+    description = models.CharField(
+        max_length=400, help_text="One or two plain sentences for its page. No claim beyond the services' own pages."
+    )
+    synonyms = models.TextField(
+        blank=True, help_text="Other words patients use for it, one phrase per line (“shooting pain down my leg”)."
+    )
+    services = models.ManyToManyField(Service, related_name="conditions", help_text="The services that treat it.")
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the link between this condition and its services is stated."
+    )
+    is_sample = models.BooleanField(
+        "sample mapping",
+        default=False,
+        help_text="The services for it are our inference, not stated by a public source: review before launch.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+
+
 # Paths beside /api/v1/clinics/<slug>/ that a clinic's slug must not take.
 RESERVED_SLUGS = frozenset({"nearest"})
 web_link = URLValidator(schemes=["http", "https"], message="Enter a web address starting with https:// or http://.")

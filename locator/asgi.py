@@ -1,4 +1,4 @@
-"""ASGI entry point. Warms the offline geocoder so the first visitor does not pay for it, then freezes what it loaded.
+"""ASGI entry point. Warms the offline geocoder and the suggestions so the first visitor does not pay for it, then freezes what it loaded.
 
 The warm-up loads the offline geocoder's index: some 400,000 objects that live as long as the process. Left
 to the garbage collector, every full collection walks them all, a pause of about 0.3 s that a request
@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "locator.settings")
 
 application = get_asgi_application()
 
-from clinics.geocoding import warm_up  # noqa: E402
+from clinics.suggest import warm_up  # noqa: E402
 
-warm_up()
+warm_up()  # the offline geocoder's index, and the suggestions' prefix lists over it
 gc.freeze()

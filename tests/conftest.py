@@ -21,8 +21,9 @@ from django.db.models import Model
 from django.test import override_settings
 from pytest_django import DjangoDbBlocker
 
+from clinics.conditions import catalogue
 from clinics.counts import state_counts
-from clinics.models import Clinic, OpeningHours, Service
+from clinics.models import Clinic, Condition, OpeningHours, Service
 from clinics.outage import pause as database_pause
 from clinics.search import details
 from clinics.search.ranking import directory as directory_size
@@ -74,11 +75,12 @@ def fake_geocoder(settings: Any) -> type[FakeGeocoder]:
 # --- The demo directory, loaded once ----------------------------------------------------------------
 
 
-DIRECTORY_MODELS = (Service, Clinic, Clinic.services.through, OpeningHours)  # in the order they can be inserted
+# In the order they can be inserted.
+DIRECTORY_MODELS = (Service, Clinic, Clinic.services.through, OpeningHours, Condition, Condition.services.through)
 
 
 def empty_directory() -> None:
-    """Delete every clinic, service and opening hours row (without signals: nothing is cached at this point)."""
+    """Delete every clinic, service, opening hours and condition row (without signals: nothing is cached yet)."""
     with connection.cursor() as cursor:
         for model in reversed(DIRECTORY_MODELS):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
@@ -93,11 +95,12 @@ class DemoDirectory:
 
     def load(self) -> None:
         """Load the demo data the way the load_demo_data command does, and keep a copy of the rows it wrote."""
-        from clinics.demo_data import load_demo_data
+        from clinics.demo_data import load_demo_conditions, load_demo_data
 
         with self.blocker.unblock(), override_settings(GEOCODER={**django_settings.GEOCODER, "SERVICE": ""}):
             empty_directory()
             load_demo_data()
+            load_demo_conditions()
             self.rows = [(model, list(model.objects.all())) for model in DIRECTORY_MODELS]
 
     def restore(self) -> None:
@@ -149,7 +152,13 @@ def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
 
 @pytest.fixture
 def demo_data(db: None) -> None:
-    """The demo clinics and services (Rock Valley's 13 clinics), as clinics.demo_data loads them."""
+    """The demo clinics, services and conditions (Rock Valley's 13 clinics), as clinics.demo_data loads them."""
+
+
+@pytest.fixture(autouse=True)
+def _condition_catalogue_read_afresh() -> None:
+    """Each test reads the conditions in its own database, not a catalogue an earlier test left in memory."""
+    catalogue.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("clinics/nearest/", views.NearestClinicsView.as_view(), name="clinic-nearest"),
     path("clinics/<slug:slug>/", views.ClinicDetailView.as_view(), name="clinic-detail"),
     path("services/", views.ServiceListView.as_view(), name="service-list"),
+    path("suggest/", views.SuggestView.as_view(), name="suggest"),
     path("health/", views.HealthView.as_view(), name="health"),
 ]

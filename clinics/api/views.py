@@ -27,6 +27,7 @@ from clinics.health import RETRY_AFTER_SECONDS, readiness
 from clinics.models import Clinic, Service
 from clinics.search.nearby import search_nearby
 from clinics.search.params import InvalidSearch, parse_search
+from clinics.suggest import LIMIT, suggest
 from clinics.throttling import AnonThrottle, SearchThrottle
 
 ERROR_SCHEMA = inline_serializer(
@@ -224,3 +225,49 @@ class HealthView(APIView):
         body, code = readiness()
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if code == 503 else None
         return Response(body, status=code, headers=headers)
+
+
+SUGGESTION_SCHEMA = inline_serializer(
+    "Suggestions",
+    {
+        "query": serializers.CharField(),
+        "count": serializers.IntegerField(),
+        "results": inline_serializer(
+            "Suggestion",
+            {
+                "kind": serializers.ChoiceField(["zip", "city", "condition"]),
+                "label": serializers.CharField(help_text="What to show: “61265 · Moline, IL”."),
+                "value": serializers.CharField(help_text="What to put in the search box (`q`): “61265”."),
+                "slug": serializers.CharField(help_text="A condition's slug (its `condition` filter); else empty."),
+            },
+            many=True,
+        ),
+    },
+)
+
+
+@extend_schema(
+    tags=["search"],
+    summary="Suggestions as a visitor types",
+    description=(
+        "ZIP codes for digits; conditions and then cities for words, Iowa, Illinois and Nebraska first. "
+        f"At most {LIMIT}. From offline data only: no geocoder is asked. An empty `q` gets no suggestions."
+    ),
+    parameters=[OpenApiParameter("q", str, description="What the visitor has typed so far (none: no suggestions).")],
+    responses={200: SUGGESTION_SCHEMA},
+)
+class SuggestView(APIView):
+    throttle_classes = [AnonThrottle]
+
+    def get(self, request: Request) -> Response:
+        text = request.query_params.get("q", "")
+        found = suggest(text)
+        return Response(
+            {
+                "query": text[:100],
+                "count": len(found),
+                "results": [
+                    {"kind": item.kind, "label": item.label, "value": item.value, "slug": item.slug} for item in found
+                ],
+            }
+        )

@@ -146,6 +146,7 @@ def test_schema_documents_every_endpoint(db, client):
         "/api/v1/clinics/nearest/",
         "/api/v1/clinics/{slug}/",
         "/api/v1/services/",
+        "/api/v1/suggest/",
         "/api/v1/health/",
     }
     nearest = schema["paths"]["/api/v1/clinics/nearest/"]["get"]

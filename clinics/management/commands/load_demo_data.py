@@ -6,14 +6,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clinics.demo_data import load_demo_data
+from clinics.demo_data import load_demo_conditions, load_demo_data
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "rockvalley-demo"
 
 
 class Command(BaseCommand):
-    help = "Load Rock Valley's demo clinics and services (safe to run again: it changes nothing twice)."
+    help = "Load Rock Valley's demo clinics, services and conditions (safe to run again: it changes nothing twice)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         services, clinics = load_demo_data()
         self.stdout.write(f"Services: {services.summary()}")
         self.stdout.write(f"Clinics: {clinics.summary()}")
+        self.stdout.write(f"Conditions: {load_demo_conditions().summary()}")
         if options["demo_admin"]:
             if not settings.DEBUG:
                 raise CommandError("The demo admin login is for development only (DEBUG is off).")
