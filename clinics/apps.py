@@ -8,4 +8,4 @@ class ClinicsConfig(AppConfig):
 
     def ready(self) -> None:
         # Explicit registration: the project uses SimpleAdminConfig (no autodiscovery).
-        from clinics import admin  # noqa: F401
+        from clinics import admin, condition_admin  # noqa: F401

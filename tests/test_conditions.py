@@ -184,3 +184,35 @@ def test_catalogue_is_read_again_only_after_its_time():
     cache.forget()
     cache.get()
     assert loads == [0.0, 31.0, 31.0]
+
+
+@pytest.mark.django_db
+def test_staff_add_a_condition_in_the_admin_and_it_is_matched_at_once(admin_client):
+    hand = Service.objects.create(name="Hand therapy", slug="hand-therapy")
+    response = admin_client.post(
+        "/admin/clinics/condition/add/",
+        {
+            "name": "Trigger finger",
+            "slug": "trigger-finger",
+            "description": "A finger that catches or locks when it bends.",
+            "synonyms": "finger locks\nlocking finger",
+            "services": [hand.pk],
+            "source": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    found = match_condition("locking finger near Moline")
+    assert found is not None
+    assert (found.condition.name, found.condition.services) == ("Trigger finger", ("hand-therapy",))
+    assert found.place == "Moline"
+
+
+@pytest.mark.django_db
+def test_admin_condition_without_services_is_refused_with_a_message(admin_client):
+    response = admin_client.post(
+        "/admin/clinics/condition/add/",
+        {"name": "Whiplash", "slug": "whiplash", "description": "Neck injury from a jolt.", "synonyms": ""},
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not Condition.objects.exists()

@@ -1,0 +1,45 @@
+"""The condition catalogue in the admin: staff edit what patients call their problem and the services that treat it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from clinics.conditions import catalogue
+from clinics.editing import condition_delete, condition_save
+from clinics.models import Condition
+
+
+@admin.register(Condition)
+class ConditionAdmin(admin.ModelAdmin):
+    list_display = ("name", "service_list", "is_sample")
+    list_filter = ("is_sample", "services")
+    search_fields = ("name", "synonyms", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "description", "synonyms", "services", "source", "is_sample")
+    formfield_overrides = {Condition.services.field.__class__: {"widget": forms.CheckboxSelectMultiple}}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Condition]:
+        return super().get_queryset(request).prefetch_related("services")
+
+    @admin.display(description="Treated by")
+    def service_list(self, obj: Condition) -> str:
+        return ", ".join(service.name for service in obj.services.all())
+
+    def save_model(self, request: HttpRequest, obj: Condition, form: forms.ModelForm, change: bool) -> None:
+        condition_save(condition=obj)
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        catalogue.forget()  # the services were set by the form, after condition_save
+
+    def delete_model(self, request: HttpRequest, obj: Condition) -> None:
+        condition_delete(condition=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Condition]) -> None:
+        for condition in queryset:
+            condition_delete(condition=condition)
