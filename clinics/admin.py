@@ -15,7 +15,7 @@ import axes.admin  # noqa: F401
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -30,9 +30,11 @@ from clinics.editing import (
     clinics_delete,
     clinics_relocate,
     clinics_set_active,
+    clinics_using,
     mark_changed,
     service_delete,
     service_save,
+    services_set_retired,
 )
 from clinics.hours import Interval, first_overlap
 from clinics.import_uploads import ImportUploadStorage, UploadExpired, sweep_uploads
@@ -323,11 +325,27 @@ class ClinicAdmin(ImportExportModelAdmin):
         self.message_user(request, f"Reactivated {count} clinic(s).", messages.SUCCESS)
 
 
+# How many clinics a "cannot be deleted" message names before it says how many more.
+CLINICS_NAMED = 10
+
+
+def _offered_by(service: Service, names: list[str]) -> str:
+    shown = ", ".join(names[:CLINICS_NAMED])
+    more = len(names) - CLINICS_NAMED
+    return f"{service.name}: offered by {shown}" + (f" and {more} more" if more > 0 else "")
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "clinic_count", "description")
+    """Services: one in use is retired, never deleted (its clinics would silently lose it, and links to it break)."""
+
+    list_display = ("name", "slug", "clinic_count", "is_retired", "description")
+    list_filter = ("is_retired",)
     search_fields = ("name", "description")
     prepopulated_fields = {"slug": ("name",)}
+    actions = ["delete_selected", "retire_selected", "restore_selected"]
+    delete_confirmation_template = "admin/clinics/service/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/clinics/service/delete_selected_confirmation.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
         return super().get_queryset(request).annotate(clinic_total=Count("clinics"))
@@ -339,12 +357,37 @@ class ServiceAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Service, form: forms.ModelForm, change: bool) -> None:
         service_save(service=obj)
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+        """A service some clinic offers is "protected": Django then refuses to delete it, and our template says
+        which clinics use it and offers to retire it instead."""
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        in_use = [_offered_by(service, names) for service in objs if (names := clinics_using(service))]
+        return to_delete, counts, perms_needed, in_use or protected
+
     def delete_model(self, request: HttpRequest, obj: Service) -> None:
         service_delete(service=obj)
 
+    @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
         for service in queryset:
             service_delete(service=service)
+
+    @admin.action(
+        description="Retire selected services (kept on clinics, hidden from visitors)", permissions=["change"]
+    )
+    def retire_selected(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        count = services_set_retired(services=queryset, retired=True)
+        self.message_user(
+            request,
+            f"Retired {count} service(s): visitors no longer see them or find them in the search filter; "
+            "the clinics keep them for the record.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Restore selected services", permissions=["change"])
+    def restore_selected(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        count = services_set_retired(services=queryset, retired=False)
+        self.message_user(request, f"Restored {count} service(s); visitors see them again.", messages.SUCCESS)
 
 
 admin.site.site_header = "Rock Valley clinic locator"

@@ -5,7 +5,7 @@ cached search card is keyed by it (clinics/search/details.py); and when clinics 
 change, every count of the whole directory is taken again (``directory_changed``: the search's
 size, and the clinics per state on the home page and the clinic list). The spreadsheet import,
 the demo data and the management commands write only through these functions. The admin saves a
-clinic with ``clinic_save`` and services with ``service_save``/``service_delete``; its hours
+clinic with ``clinic_save`` and services with ``service_save``/``service_delete``/``services_set_retired``; its hours
 inline and services field are saved by Django's own formset and form, after which it calls
 ``mark_changed``. A clinic or service is validated with ``full_clean()`` before it is written,
 and hours with ``hours.check_week``, so bad input changes nothing.
@@ -139,12 +139,39 @@ def service_save(*, service: Service) -> None:
     mark_changed(service.clinics.values_list("pk", flat=True))
 
 
+class ServiceInUse(Exception):
+    """A service some clinic offers cannot be deleted (the clinics would silently lose it); retire it instead."""
+
+    def __init__(self, service: Service, clinic_names: list[str]) -> None:
+        self.service = service
+        self.clinic_names = clinic_names
+        super().__init__(f"“{service.name}” is offered by {', '.join(clinic_names)}: retire it instead of deleting it.")
+
+
+def clinics_using(service: Service) -> list[str]:
+    """The names of the clinics (any status) that offer this service, for staff."""
+    return list(service.clinics.order_by("name").values_list("name", flat=True))
+
+
 @transaction.atomic
 def service_delete(*, service: Service) -> None:
-    """Delete a service; the clinics that offered it no longer show it."""
-    clinic_ids = list(service.clinics.values_list("pk", flat=True))
+    """Delete a service no clinic uses; ``ServiceInUse`` (and nothing deleted) if any does."""
+    names = clinics_using(service)
+    if names:
+        raise ServiceInUse(service, names)
     service.delete()
-    mark_changed(clinic_ids)
+    directory_changed()
+
+
+def services_set_retired(*, services: QuerySet[Service], retired: bool) -> int:
+    """Retire services (kept on their clinics for the record, never shown to visitors) or restore them.
+
+    Returns how many changed; their clinics are marked changed, so no search shows a retired service.
+    """
+    ids = list(services.exclude(is_retired=retired).values_list("pk", flat=True))
+    count = Service.objects.filter(pk__in=ids).update(is_retired=retired)
+    mark_changed(Clinic.objects.filter(services__pk__in=ids).values_list("pk", flat=True).distinct())
+    return count
 
 
 @transaction.atomic

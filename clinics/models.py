@@ -29,15 +29,39 @@ SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 class ServiceQuerySet(models.QuerySet["Service"]):
     def unknown_slugs(self, slugs: Sequence[str]) -> list[str]:
         """The slugs that name no service here (anything that is not a slug is unknown without asking)."""
-        valid = [slug for slug in slugs if SLUG_RE.match(slug)]
-        known = set(self.filter(slug__in=valid).values_list("slug", flat=True)) if valid else set()
+        known = self.by_slug(slugs)
         return [slug for slug in slugs if slug not in known]
+
+    def by_slug(self, slugs: Sequence[str]) -> dict[str, Service]:
+        """The services these slugs name, by slug (anything that is not a slug names none, without asking)."""
+        valid = [slug for slug in slugs if SLUG_RE.match(slug)]
+        return {service.slug: service for service in self.filter(slug__in=valid)} if valid else {}
+
+    def current(self) -> ServiceQuerySet:
+        """Services not retired: the only ones visitors see, on a clinic or in a filter."""
+        return self.filter(is_retired=False)
+
+    def offered(self, *, including: Sequence[str] = ()) -> ServiceQuerySet:
+        """Current services that some clinic a visitor may see provides: what the service filter offers.
+
+        ``including`` adds these current services whoever offers them (the one a link chose stays chosen).
+        """
+        in_use = models.Exists(
+            Clinic.services.through.objects.filter(service=models.OuterRef("pk"), clinic__is_active=True)
+        )
+        return self.current().filter(in_use | models.Q(slug__in=list(including)))
 
 
 class Service(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.CharField(max_length=300, blank=True)
+    is_retired = models.BooleanField(
+        "retired",
+        default=False,
+        help_text="Retired services stay on their clinics for the record but are never shown to visitors or "
+        "offered in the search. A service in use cannot be deleted, only retired.",
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -114,13 +138,22 @@ class ClinicQuerySet(models.QuerySet["Clinic"]):
         return self.filter(is_active=True)
 
     def with_details(self) -> ClinicQuerySet:
-        """Active clinics with their services and hours (in week order) fetched alongside."""
+        """Active clinics with their current services and hours (in week order) fetched alongside."""
         return self.active().prefetch_related(
-            "services", models.Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+            current_services(), models.Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
         )
+
+    def with_current_services(self) -> ClinicQuerySet:
+        return self.prefetch_related(current_services())
 
     def located(self) -> ClinicQuerySet:
         return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+
+def current_services(queryset: ServiceQuerySet | None = None) -> models.Prefetch:
+    """A clinic's services as visitors see them: retired ones stay on the clinic for the record, unshown."""
+    services = queryset if queryset is not None else Service.objects.all()
+    return models.Prefetch("services", queryset=services.filter(is_retired=False))
 
 
 _ClinicManagerBase = models.Manager.from_queryset(ClinicQuerySet)

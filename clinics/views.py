@@ -97,7 +97,8 @@ def search_form_context(
     radius = params.radius_miles if params else DEFAULT_RADIUS_MILES
     radius_values = sorted({*map(float, RADIUS_CHOICES), float(radius)})
     chosen = list(params.services) if params else []
-    services = list(Service.objects.order_by("name").values_list("slug", "name"))
+    # Only services some clinic offers (choosing another would always find nothing), and the one a link chose.
+    services = list(Service.objects.offered(including=chosen).order_by("name").values_list("slug", "name"))
     return {
         "errors": errors or {},
         "q_value": q[:300],
@@ -108,6 +109,7 @@ def search_form_context(
         # A link may ask for several services; the select shows the first, the others ride along hidden.
         "extra_services": chosen[1:],
         "open_now_checked": bool(params and params.open_now),
+        "search_notes": [note.message for note in params.notes] if params else [],
     }
 
 
@@ -384,7 +386,7 @@ def _too_many_requests(request: HttpRequest, seconds: int) -> HttpResponse:
 @require_safe
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One clinic's page. Its week is read once (as plain rows) and gives the status, the table and the JSON-LD."""
-    clinic = get_object_or_404(Clinic.objects.active().prefetch_related("services"), slug=slug)
+    clinic = get_object_or_404(Clinic.objects.active().with_current_services(), slug=slug)
     hours = Week.of(clinic.hours.values_list("weekday", "opens", "closes"), clinic.timezone)
     status = hours.status()
     week = hours.table()

@@ -1,4 +1,5 @@
-"""WSGI entry point. Warms the offline geocoder and the suggestions so the first visitor does not pay for it, then freezes what it loaded.
+"""WSGI entry point. Warms the offline geocoder and the suggestions, so the first visitor does not pay for them,
+then freezes what they loaded.
 
 The warm-up loads the offline geocoder's index: some 400,000 objects that live as long as the process. Left
 to the garbage collector, every full collection walks them all, a pause of about 0.3 s that a request

@@ -94,7 +94,7 @@ def test_hours_edited_in_the_admin_show_at_once(clinic, staff_client):
     assert card().hours_today == "8 AM–12 PM"
 
 
-def test_a_service_renamed_or_deleted_in_the_admin_shows_at_once(clinic, staff_client):
+def test_a_service_renamed_or_retired_in_the_admin_shows_at_once(clinic, staff_client):
     service = clinic.services.get()
     response = staff_client.post(
         reverse("admin:clinics_service_change", args=[service.pk]),
@@ -102,19 +102,13 @@ def test_a_service_renamed_or_deleted_in_the_admin_shows_at_once(clinic, staff_c
     )
     assert response.status_code == 302
     assert service_names(card()) == ["Physical therapy (outpatient)"]
-    response = staff_client.post(reverse("admin:clinics_service_delete", args=[service.pk]), {"post": "yes"})
-    assert response.status_code == 302
-    assert service_names(card()) == []
-
-
-def test_services_deleted_from_the_admin_list_disappear_at_once(clinic, staff_client):
-    service = clinic.services.get()
     response = staff_client.post(
         reverse("admin:clinics_service_changelist"),
-        {"action": "delete_selected", "_selected_action": [str(service.pk)], "post": "yes"},
+        {"action": "retire_selected", "_selected_action": [str(service.pk)]},
     )
     assert response.status_code == 302
     assert service_names(card()) == []
+    assert clinic.services.get() == service  # kept for the record
 
 
 def test_clinics_retired_in_the_admin_disappear_at_once(clinic, staff_client):

@@ -313,8 +313,8 @@ def test_replaced_hours_and_changed_services_show_at_once():
     assert [s.name for s in search_here().matches[0].clinic.services.all()] == ["Physical Therapy"]
 
 
-def test_a_deleted_service_disappears_at_once():
-    from clinics.editing import service_delete
+def test_a_retired_service_disappears_at_once_and_comes_back_when_restored():
+    from clinics.editing import services_set_retired
     from clinics.models import Service
 
     ClinicFactory(
@@ -325,8 +325,10 @@ def test_a_deleted_service_disappears_at_once():
         return [s.slug for s in search_here().matches[0].clinic.services.all()]
 
     assert services_shown() == ["aquatic-therapy", "dry-needling", "physical-therapy"]
-    service_delete(service=Service.objects.get(slug="dry-needling"))
+    services_set_retired(services=Service.objects.filter(slug="dry-needling"), retired=True)
     assert services_shown() == ["aquatic-therapy", "physical-therapy"]
+    services_set_retired(services=Service.objects.filter(slug="dry-needling"), retired=False)
+    assert services_shown() == ["aquatic-therapy", "dry-needling", "physical-therapy"]
 
 
 def test_an_edited_clinic_shows_at_once():

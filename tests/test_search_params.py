@@ -8,13 +8,13 @@ from django.http import QueryDict
 from hypothesis import given
 from hypothesis import strategies as st
 
+from clinics.models import Service
 from clinics.search.params import (
     FLAG_PATTERN,
     InvalidSearch,
     SearchParams,
     parse_flag,
     parse_search,
-    services_pattern,
     split_slugs,
 )
 
@@ -64,35 +64,13 @@ def test_the_flag_pattern_matches_exactly_the_words_open_now_reads(raw):
     assert (re.search(FLAG_PATTERN, raw) is not None) is (parse_flag(raw) is not None)
 
 
-CATALOGUE = ["dry-needling", "hand-therapy", "physical-therapy", "physical"]  # one slug begins another
-SERVICE_PIECES = [*CATALOGUE, "", " ", "\t", "\x1c", "\xa0", ",", ",,", "Hand-therapy", "x"]
-SERVICE_VALUES = st.lists(st.sampled_from(SERVICE_PIECES), max_size=6).map("".join) | st.text(max_size=5)
-
-
-@given(SERVICE_VALUES)
-def test_the_services_pattern_matches_exactly_the_values_naming_only_those_services(value):
-    """The API documents service with services_pattern(the catalogue)."""
-    names_only_those = all(slug in CATALOGUE for slug in split_slugs([value]))
-    assert (re.search(services_pattern(CATALOGUE), value) is not None) is names_only_those
-
-
-@given(SERVICE_VALUES | st.sampled_from(["a" * 100, "a" * 101, "under_score,", "a.b", "é"]))
-def test_for_no_catalogue_the_pattern_matches_exactly_the_values_naming_only_slugs(value):
-    names_only_slugs = all(re.fullmatch("[-a-zA-Z0-9_]{1,100}", slug) for slug in split_slugs([value]))
-    assert (re.search(services_pattern(None), value) is not None) is names_only_slugs
-
-
-def test_without_services_the_pattern_matches_only_blanks():
-    assert re.search(services_pattern([]), " , ") and not re.search(services_pattern([]), "physical-therapy")
-
-
 def test_split_slugs_drops_blanks_and_repeats():
     assert split_slugs(["a, b", "", "a", " c "]) == ["a", "b", "c"]
 
 
 def test_every_bad_parameter_is_reported_at_once(demo_data):
-    found = errors("q=61265&radius=far&limit=0&open_now=maybe&service=reiki")
-    assert list(found) == ["service", "radius", "open_now", "limit"]  # the form's order
+    found = errors("q=61265&radius=far&limit=0&open_now=maybe&lat=1")
+    assert list(found) == ["lng", "radius", "open_now", "limit"]  # the form's order
 
 
 def test_half_a_location_names_the_missing_half(demo_data):
@@ -108,15 +86,49 @@ def test_nothing_to_search_for_asks_for_a_place(demo_data):
     assert errors("radius=10") == {"q": ["Enter a ZIP code, a city and state, or an address."]}
 
 
-def test_a_long_unknown_service_is_shortened_in_its_message(demo_data):
-    (message,) = errors("q=61265&service=" + "x" * 90)["service"]
-    assert "x" * 39 + "…" in message
-    assert len(message) < 150
+def test_a_long_unknown_service_is_shortened_in_its_note(demo_data):
+    (note,) = parse("q=61265&service=" + "x" * 90).notes
+    assert "x" * 39 + "…" in note.message
+    assert len(note.message) < 150
+
+
+@pytest.mark.parametrize(
+    ("service", "message"),
+    [
+        ("reiki", "We don't know the service “reiki”; showing all clinics."),
+        ("<script>", "We don't know the service “<script>”; showing all clinics."),
+        ("pt\x00", "We don't know the service “pt”; showing all clinics."),
+        ("\x00", "We don't know the service “(blank)”; showing all clinics."),
+        ("\xa0aquatic-therapy", "We don't know the service “aquatic-therapy”; showing all clinics."),
+    ],
+)
+def test_an_unknown_service_is_left_out_with_a_note_not_an_error(demo_data, service, message):
+    params = parse_search({"q": "61265", "service": service})
+    assert isinstance(params, SearchParams)
+    assert params.services == []
+    assert [(note.code, note.message) for note in params.notes] == [("unknown_service", message)]
+
+
+def test_a_retired_service_is_left_out_with_a_note_naming_it(demo_data):
+    Service.objects.filter(slug="aquatic-therapy").update(is_retired=True)
+    params = parse("q=61265&service=aquatic-therapy")
+    assert params.services == []
+    assert [(note.code, note.message) for note in params.notes] == [
+        ("retired_service", "Aquatic therapy is no longer offered; showing all clinics.")
+    ]
+
+
+def test_with_another_service_chosen_the_note_says_the_others_still_filter(demo_data):
+    params = parse("q=61265&service=reiki,physical-therapy")
+    assert params.services == ["physical-therapy"]
+    assert [note.message for note in params.notes] == [
+        "We don't know the service “reiki”; showing clinics for the other services you chose."
+    ]
 
 
 @pytest.mark.parametrize(
     "query",
-    ["q=61265&radius=abc", "q=61265&limit=99", "q=61265&service=reiki", "lat=41.5", "lat=91&lng=0", "q="],
+    ["q=61265&radius=abc", "q=61265&limit=99", "q=61265&open_now=maybe", "lat=41.5", "lat=91&lng=0", "q="],
 )
 def test_the_page_and_the_api_say_the_same_thing(demo_data, client, query):
     api = client.get(f"/api/v1/clinics/nearest/?{query}")
@@ -128,11 +140,9 @@ def test_the_page_and_the_api_say_the_same_thing(demo_data, client, query):
 
 def test_the_valid_choices_of_an_invalid_search_are_kept(demo_data):
     invalid = parse("q=61265&radius=10&service=aquatic-therapy&service=reiki&open_now=on&limit=0")
-    assert invalid.chosen == SearchParams("61265", None, None, 10.0, ["aquatic-therapy"], True, 10)
-
-
-def test_a_blank_service_is_named_as_blank(demo_data):
-    assert "“(blank)”" in errors("q=61265&service=%00")["service"][0]
+    assert invalid.chosen.services == ["aquatic-therapy"]
+    assert (invalid.chosen.radius_miles, invalid.chosen.open_now, invalid.chosen.limit) == (10.0, True, 10)
+    assert [note.code for note in invalid.chosen.notes] == ["unknown_service"]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ _SERVICE_SLUG = RegexValidator(
         "type": "string",
         "pattern": SERVICE_FILTER_PATTERN,
         "description": "A service's slug (see /api/v1/services/): only clinics offering it, so none for a slug "
-        "no service has. Empty for any service.",
+        "no service has or a retired service's. Empty for any service.",
     }
 )
 class ServiceSlugFilter(django_filters.CharFilter):
@@ -38,6 +38,7 @@ class ClinicFilter(django_filters.FilterSet):
     # Not stripped, here or for q: the rules apply to the value as sent, as the schema states them.
     service = ServiceSlugFilter(
         field_name="services__slug",
+        method="filter_service",
         validators=[_SERVICE_SLUG],
         strip=False,
     )
@@ -48,6 +49,12 @@ class ClinicFilter(django_filters.FilterSet):
     class Meta:
         model = Clinic
         fields = ["state", "service", "q"]
+
+    def filter_service(self, queryset: QuerySet[Clinic], name: str, value: str) -> QuerySet[Clinic]:
+        """One join: the clinic offers this service, and it is not retired (visitors never see a retired one)."""
+        if not value:
+            return queryset
+        return queryset.filter(services__slug=value, services__is_retired=False)
 
     def filter_text(self, queryset: QuerySet[Clinic], name: str, value: str) -> QuerySet[Clinic]:
         value = value.strip()

@@ -17,14 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
 from clinics.api.serializers import ClinicSerializer, clinic_json
 from clinics.fields import to_coordinate
 from clinics.links import public_url
-from clinics.models import Clinic, Service
+from clinics.models import Clinic, Service, current_services
 from clinics.search.params import Number
 
 DEFAULT_LIMIT = 500  # the real chain (about 60 clinics) in one answer, with room to grow
@@ -100,7 +100,7 @@ def clinics_page(wanted: GeoJSONQuery) -> tuple[list[Clinic], bool]:
     clinics: QuerySet[Clinic] = (
         Clinic.objects.active()
         .located()
-        .prefetch_related(Prefetch("services", queryset=Service.objects.only("slug", "name")))
+        .prefetch_related(current_services(Service.objects.only("slug", "name")))
         .order_by("slug")
     )
     if (box := wanted.bbox) is not None:

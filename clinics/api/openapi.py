@@ -1,7 +1,8 @@
 """The nearest search's query parameters as OpenAPI documents them: the same rules that validate them.
 
-The numbers come from params.NUMBERS, ``q`` from the geocoder's own rule (QUERY_PATTERN), and ``service``
-from the catalogue itself. The catalogue lives in the database and staff change it in the admin, so these
+The numbers come from params.NUMBERS and ``q`` from the geocoder's own rule (QUERY_PATTERN). ``service``
+accepts any text (an unknown or retired service is a warning, not an error), and its description names the
+current catalogue. The catalogue lives in the database and staff change it in the admin, so these
 parameters are built each time the schema is (NearestSearchSchema), never once when the code is imported.
 """
 
@@ -16,7 +17,7 @@ from rest_framework.serializers import Serializer
 
 from clinics.geocoding import MAX_QUERY_LENGTH, QUERY_PATTERN
 from clinics.models import Service
-from clinics.search.params import FLAG_PATTERN, NUMBERS, Number, services_pattern
+from clinics.search.params import FLAG_PATTERN, NUMBERS, Number
 
 
 def _number_parameter(param: Number) -> OpenApiParameter:
@@ -31,32 +32,35 @@ def _number_parameter(param: Number) -> OpenApiParameter:
 
 
 def catalogue_slugs() -> list[str] | None:
-    """Every service's slug, as the catalogue holds them now; None when there is no database to ask.
+    """The current services' slugs, as the catalogue holds them now; None when there is no database to ask.
 
     drf-spectacular generates the schema in `manage.py check --deploy` too, which may run before the
-    database can be reached (a build step); the schema then allows any slug, and says unknown ones are
-    refused.
+    database can be reached (a build step); the schema then names none.
     """
     try:
-        return list(Service.objects.order_by("slug").values_list("slug", flat=True))
+        return list(Service.objects.current().order_by("slug").values_list("slug", flat=True))
     except DatabaseError:
         return None
 
 
 def service_parameter() -> OpenApiParameter:
-    """Values naming the catalogue's services and nothing else: the search refuses any other with a 400.
+    """Any text: a slug we do not know, or a retired service's, is left out of the search with a warning.
 
     As the search reads them (split_slugs): several in one value separated by commas, spacing around each
     trimmed, blanks meaning any service (the page's form sends one).
     """
+    slugs = catalogue_slugs()
+    known = f" Services now: {', '.join(f'`{slug}`' for slug in slugs)}." if slugs else ""
     return OpenApiParameter(
         "service",
-        {"type": "array", "items": {"type": "string", "pattern": services_pattern(catalogue_slugs())}},
+        {"type": "array", "items": {"type": "string"}},
         style="form",
         explode=True,
         description=(
             "A service's slug (see /api/v1/services/); repeatable, or several in one value separated by commas; "
-            "a clinic must offer all. Blank for any service. A slug no service has is refused with a 400."
+            "a clinic must offer all. Blank for any service. A slug we don't know, or a retired service's, is "
+            "not an error (old links keep working): the search runs without it and says so in `warnings` "
+            f"(`unknown_service`, `retired_service`).{known}"
         ),
     )
 

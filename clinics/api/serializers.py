@@ -98,6 +98,7 @@ _COMPUTED: dict[str, Callable[[Clinic], Any]] = {
     "latitude": lambda clinic: _coordinate(clinic.latitude),
     "longitude": lambda clinic: _coordinate(clinic.longitude),
     "location_approximate": lambda clinic: clinic.location_is_approximate,
+    # Prefetched without retired services (models.current_services): the clinic keeps them, visitors never see them.
     "services": lambda clinic: [{"slug": s.slug, "name": s.name} for s in clinic.services.all()],
 }
 
@@ -150,6 +151,11 @@ class OriginSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
+class SearchWarningSchema(serializers.Serializer):
+    code = serializers.ChoiceField(["unknown_service", "retired_service"])
+    message = serializers.CharField()
+
+
 class NearestResponseSchema(serializers.Serializer):
     origin = OriginSerializer()
     radius_miles = serializers.FloatField()
@@ -157,3 +163,7 @@ class NearestResponseSchema(serializers.Serializer):
     message = serializers.CharField(allow_blank=True)
     count = serializers.IntegerField()
     results = NearbyClinicSchema(many=True)
+    warnings = SearchWarningSchema(
+        many=True,
+        help_text="What the search left out, though it ran: a service we don't know or that is retired.",
+    )

@@ -73,7 +73,7 @@ class ClinicListView(generics.ListAPIView):
         # Not with_details(): the list shows no hours. Not distinct(): the one join (the service filter, one
         # slug) matches a clinic at most once, and DISTINCT over every column made each page, and its count,
         # sort the whole directory (150 ms at 100,000 clinics).
-        return Clinic.objects.active().prefetch_related("services")
+        return Clinic.objects.active().with_current_services()
 
 
 @extend_schema(
@@ -105,10 +105,10 @@ class ClinicDetailView(generics.RetrieveAPIView):
 
 @extend_schema(tags=["services"], responses={200: ServiceSerializer(many=True)})
 class ServiceListView(generics.ListAPIView):
-    """The service catalogue; use a slug as the `service` filter."""
+    """The services some clinic offers now (none retired); use a slug as the `service` filter."""
 
     serializer_class = ServiceSerializer
-    queryset = Service.objects.all()
+    queryset = Service.objects.offered()
     pagination_class = None
     throttle_classes = [AnonThrottle]
 
@@ -168,6 +168,7 @@ class NearestClinicsView(APIView):
                 "message": found.message,
                 "count": len(found.result.matches),
                 "results": nearby_cards(found.result.matches, request),
+                "warnings": [{"code": note.code, "message": note.message} for note in params.notes],
             }
         )
 

@@ -19,7 +19,7 @@ from clinics.search.box import BoxRow
 
 
 class ClinicDetails(NamedTuple):
-    clinic: Clinic  # with its services prefetched; shared by every search, so never modified
+    clinic: Clinic  # with its current services prefetched (none retired); shared by every search, so never modified
     week: Week  # its hours, ready for open-now and today's hours (not prefetched on the clinic)
 
 
@@ -49,7 +49,7 @@ class DetailsCache:
         missing = [row for row in rows if row.pk not in found]
         if missing:
             ids = [row.pk for row in missing]
-            fetched = Clinic.objects.active().prefetch_related("services").in_bulk(ids)
+            fetched = Clinic.objects.active().with_current_services().in_bulk(ids)
             # Hours as plain tuples for the Week: model instances for them would only be thrown away.
             hours: dict[int, list[Interval]] = {}
             intervals = OpeningHours.objects.filter(clinic_id__in=ids).values_list(

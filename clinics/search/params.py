@@ -5,6 +5,10 @@
 for the person who typed (or was sent) the link and name the parameter's limits, so the same words
 serve the page's error summary and an API client's 400. clinics/api/openapi.py documents the same
 ``NUMBERS`` table for OpenAPI.
+
+A service the link names that we do not know, or that is retired, is not an error: old links and
+bookmarks keep working. The search runs without it, and says so in a ``SearchNote`` (the page shows
+it above the results, the API returns it in ``warnings``).
 """
 
 from __future__ import annotations
@@ -43,9 +47,15 @@ MAX_NUMBER_LENGTH = 50
 INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
 DECIMAL_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
-ANY_SLUG = "[-a-zA-Z0-9_]{1,100}"  # Service.slug's shape (models.SLUG_RE), as part of a regular expression
-
 LOCATION_RETRY = "Try “Use my location” again, or type a ZIP code."
+
+
+@dataclass(frozen=True)
+class SearchNote:
+    """Something about the search a visitor or client should know, though it ran: a service left out."""
+
+    code: str  # unknown_service, retired_service
+    message: str
 
 
 @dataclass(frozen=True)
@@ -56,9 +66,10 @@ class SearchParams:
     latitude: float | None
     longitude: float | None
     radius_miles: float
-    services: Sequence[str]
+    services: Sequence[str]  # current services only
     open_now: bool
     limit: int
+    notes: Sequence[SearchNote] = ()
 
 
 @dataclass(frozen=True)
@@ -139,18 +150,6 @@ def split_slugs(values: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(part for part in parts if part))
 
 
-def services_pattern(slugs: Sequence[str] | None) -> str:
-    """The values split_slugs reads into these slugs and blanks only, as one regular expression (for OpenAPI).
-
-    None stands for every slug a service could have (when the catalogue cannot be read). In the syntax
-    ECMA-262 and Python share; slugs hold only letters, digits, "-" and "_", so need no escaping.
-    """
-    space = r"[\t\n\v\f\r ]*"
-    names = ANY_SLUG if slugs is None else "|".join(slugs)
-    part = f"{space}(?:(?:{names}){space})?" if names else space
-    return f"^{part}(?:,{part})*$"
-
-
 def _shorten(text: str, length: int = 40) -> str:
     text = " ".join(text.replace("\x00", "").split())
     return text if len(text) <= length else text[: length - 1] + "…"
@@ -169,6 +168,24 @@ class InvalidSearch:
 
     errors: Errors
     chosen: SearchParams
+
+
+def _current_services(slugs: Sequence[str]) -> tuple[list[str], list[SearchNote]]:
+    """The slugs naming current services, and a note for each other one (the search runs without it)."""
+    if not slugs:
+        return [], []
+    known = Service.objects.by_slug(slugs)
+    current = [slug for slug in slugs if slug in known and not known[slug].is_retired]
+    rest = "showing clinics for the other services you chose" if current else "showing all clinics"
+    notes = []
+    for slug in slugs:
+        service = known.get(slug)
+        if service is None:
+            shown = _shorten(slug) or "(blank)"
+            notes.append(SearchNote("unknown_service", f"We don't know the service “{shown}”; {rest}."))
+        elif service.is_retired:
+            notes.append(SearchNote("retired_service", f"{service.name} is no longer offered; {rest}."))
+    return current, notes
 
 
 def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
@@ -194,10 +211,7 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
     getlist = getattr(query, "getlist", None)
     raw_services = getlist("service") if getlist else query.get("service") or []
     services = split_slugs([raw_services] if isinstance(raw_services, str) else raw_services)
-    unknown = Service.objects.unknown_slugs(services)
-    if unknown:
-        shown = _shorten(unknown[0]) or "(blank)"
-        errors["service"] = [f"We don't offer a service called “{shown}”. Choose one of our services, or any service."]
+    current, notes = _current_services(services)
 
     raw_text = query.get("q")
     text = None if raw_text is None else str(raw_text)
@@ -216,9 +230,10 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
         latitude=numbers["lat"],
         longitude=numbers["lng"],
         radius_miles=float(numbers["radius"]),
-        services=[slug for slug in services if slug not in unknown],
+        services=current,
         open_now=bool(open_now),
         limit=int(numbers["limit"]),
+        notes=tuple(notes),
     )
     if errors:
         ordered = {name: errors[name] for name in SEARCH_PARAMS if name in errors}

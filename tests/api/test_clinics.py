@@ -1,6 +1,5 @@
 """The clinic list and detail, services, GeoJSON, JSON errors everywhere, and the OpenAPI schema."""
 
-import re
 from unittest import mock
 
 import pytest
@@ -92,13 +91,14 @@ def test_unknown_and_retired_clinics_are_json_404s(demo_data, client):
         assert response.json()["error"]["code"] == "not_found"
 
 
-def test_services_catalogue(demo_data, client):
+def test_services_catalogue_lists_the_services_some_clinic_offers(demo_data, client):
     body = client.get("/api/v1/services/").json()
-    assert len(body) == 9
+    assert len(body) == 6  # the demo catalogue's 9, less the 3 no demo clinic offers
+    assert "dry-needling" not in [s["slug"] for s in body]
     assert [s["name"] for s in body] == sorted(s["name"] for s in body)
-    needling = next(s for s in body if s["slug"] == "dry-needling")
-    assert needling["name"] == "Dry needling"
-    assert needling["description"].startswith("Thin filament needles")
+    pool = next(s for s in body if s["slug"] == "aquatic-therapy")
+    assert pool["name"] == "Aquatic therapy"
+    assert pool["description"]
 
 
 def test_geojson_has_every_active_located_clinic(demo_data, client):
@@ -155,33 +155,33 @@ def test_schema_documents_every_endpoint(db, client):
     assert {"200", "400", "404", "429", "503"} <= set(nearest["responses"])
 
 
-def test_the_schema_lists_the_service_catalogue_as_it_is_when_asked_for(db, client):
+def test_the_schema_names_the_current_services_as_they_are_when_asked_for(db, client):
     import yaml
 
     ServiceFactory(slug="pelvic-health")
+    ServiceFactory(slug="old-service", is_retired=True)
 
-    def service_pattern():
+    def service_description():
         nearest = yaml.safe_load(client.get("/api/schema/").content)["paths"]["/api/v1/clinics/nearest/"]["get"]
         (service,) = [p for p in nearest["parameters"] if p["name"] == "service"]
-        return re.compile(service["schema"]["items"]["pattern"])
+        return service["description"]
 
-    assert service_pattern().search("pelvic-health")
-    assert not service_pattern().search("hand-therapy")
+    assert "Services now: `pelvic-health`." in service_description()
     ServiceFactory(slug="hand-therapy")
-    assert service_pattern().search("pelvic-health,hand-therapy")
+    assert "Services now: `hand-therapy`, `pelvic-health`." in service_description()
 
 
-def test_without_a_database_the_schema_allows_any_slug_for_a_service(db):
+def test_without_a_database_the_schema_names_no_services(db):
     """As `manage.py check --deploy` generates it, maybe before the database can be reached."""
     from django.db import OperationalError
 
     from clinics.api.openapi import service_parameter
     from clinics.models import Service
-    from clinics.search.params import services_pattern
 
-    with mock.patch.object(Service.objects, "order_by", side_effect=OperationalError("unreachable")):
+    with mock.patch.object(Service.objects, "current", side_effect=OperationalError("unreachable")):
         parameter = service_parameter()
-    assert parameter.type["items"]["pattern"] == services_pattern(None)
+    assert parameter.type == {"type": "array", "items": {"type": "string"}}
+    assert "Services now" not in parameter.description
 
 
 def test_interactive_docs_are_served_from_our_own_static_files(db, client):

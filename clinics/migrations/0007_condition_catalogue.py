@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinics', '0005_updated_at_set_by_editing'),
+        ('clinics', '0006_service_is_retired'),
     ]
 
     operations = [
