@@ -20,7 +20,7 @@ class ConditionAdmin(admin.ModelAdmin):
     list_filter = ("is_sample", "services")
     search_fields = ("name", "synonyms", "description")
     prepopulated_fields = {"slug": ("name",)}
-    fields = ("name", "slug", "description", "synonyms", "services", "source", "is_sample")
+    fields = ("name", "slug", "phrase", "description", "synonyms", "services", "source", "is_sample")
     formfield_overrides = {Condition.services.field.__class__: {"widget": forms.CheckboxSelectMultiple}}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Condition]:

@@ -80,6 +80,12 @@ class ConditionEntry:
     name: str
     services: tuple[str, ...]  # service slugs that treat it
     phrases: tuple[str, ...]  # its name and synonyms, as staff wrote them
+    phrase: str = ""  # how it reads after "Clinics that treat …": "a pinched nerve"
+
+    @property
+    def treated(self) -> str:
+        """'Clinics that treat a pinched nerve' (the name, if staff gave no phrase)."""
+        return f"Clinics that treat {self.phrase or self.name}"
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,7 @@ def _load() -> Catalogue:
             name=condition.name,
             services=tuple(sorted(service.slug for service in condition.services.all())),
             phrases=(condition.name, *condition.synonym_list),
+            phrase=condition.phrase,
         )
         for condition in conditions
     )

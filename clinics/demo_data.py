@@ -99,6 +99,7 @@ def load_demo_conditions(fixtures_dir: Path = FIXTURES_DIR) -> LoadReport:
         created = condition.pk is None
         condition.name, condition.description, condition.source = row["name"], row["description"], row["source"]
         condition.synonyms, condition.is_sample = "\n".join(row["synonyms"]), row["is_sample"]
+        condition.phrase = row["phrase"]
         changed = condition_save(condition=condition, services=[services[slug] for slug in row["services"]])
         (report.created if created else report.updated if changed else report.unchanged).append(condition.slug)
     return report

@@ -202,7 +202,7 @@ def _differs(condition: Condition) -> bool:
     return stored is None or any(stored[name] != getattr(condition, name) for name in CONDITION_FIELDS)
 
 
-CONDITION_FIELDS = ("name", "slug", "description", "synonyms", "source", "is_sample")
+CONDITION_FIELDS = ("name", "slug", "phrase", "description", "synonyms", "source", "is_sample")
 
 
 def condition_delete(*, condition: Condition) -> None:

@@ -81,6 +81,11 @@ class Condition(models.Model):
     """
 
     name = models.CharField(max_length=100, unique=True, help_text="As a patient would say it: “Pinched nerve”.")
+    phrase = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="How it reads after “Clinics that treat …”: “a pinched nerve”, “sciatica” (blank: its name).",
+    )
     slug = models.SlugField(max_length=100, unique=True, help_text="Its page: /conditions/<slug>/.")
     description = models.CharField(
         max_length=400, help_text="One or two plain sentences for its page. No claim beyond the services' own pages."
@@ -160,15 +165,18 @@ _ClinicManagerBase = models.Manager.from_queryset(ClinicQuerySet)
 
 
 class ClinicManager(_ClinicManagerBase):
-    def in_box(self, box: BoundingBox, *, services: Sequence[str] = ()) -> list[BoxRow]:
-        """Active clinics inside a latitude/longitude box that offer every service, as plain rows.
+    def in_box(
+        self, box: BoundingBox, *, services: Sequence[str] = (), any_services: Sequence[str] = ()
+    ) -> list[BoxRow]:
+        """Active clinics inside a latitude/longitude box that offer every one of ``services`` and at least one of
+        ``any_services`` (a condition's), as plain rows.
 
         Not a filter to chain: one SQL query (clinics/search/box.py) that reads the whole
         table, answered from the spatial index, for the nearest search.
         """
         from clinics.search.box import box_rows
 
-        return box_rows(connections[self.db], box, services)
+        return box_rows(connections[self.db], box, services, any_services)
 
 
 class Clinic(models.Model):

@@ -109,6 +109,8 @@ def search_form_context(
         # A link may ask for several services; the select shows the first, the others ride along hidden.
         "extra_services": chosen[1:],
         "open_now_checked": bool(params and params.open_now),
+        # A condition chosen by link or suggestion rides along through every change of the other filters.
+        "condition_value": (query.get("condition", "") if query is not None else "")[:100],
         "search_notes": [note.message for note in params.notes] if params else [],
     }
 
@@ -209,6 +211,7 @@ def find(request: HttpRequest) -> HttpResponse:
         context["failure"] = found
     else:
         context.update(_results_context(request, found, parsed.limit, parsed.radius_miles))
+        context["heading"] = parsed.condition.treated if parsed.condition else "Clinics"
     return render(request, "clinics/find.html", context)
 
 

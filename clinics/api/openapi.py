@@ -72,7 +72,16 @@ def nearest_openapi_parameters() -> list[OpenApiParameter]:
             {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": QUERY_PATTERN},
             description=(
                 "ZIP code, 'City, ST' or street address: some letter or digit, and no control characters. "
-                "Give q, or lat and lng; with both, the coordinates are searched from (q must still be valid)."
+                "Give q, or lat and lng; with both, the coordinates are searched from (q must still be valid). "
+                "A condition named in q is read as the `condition` filter: 'pinched nerve near Moline, IL'."
+            ),
+        ),
+        OpenApiParameter(
+            "condition",
+            {"type": "string", "maxLength": 300},
+            description=(
+                "A condition's slug (`kind: condition` in /api/v1/suggest/, e.g. pinched-nerve): only clinics "
+                "offering a service that treats it. An unknown slug is left out with a warning (the search runs)."
             ),
         ),
         *(_number_parameter(param) for param in NUMBERS),

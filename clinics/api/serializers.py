@@ -152,12 +152,22 @@ class OriginSerializer(serializers.Serializer):
 
 
 class SearchWarningSchema(serializers.Serializer):
-    code = serializers.ChoiceField(["unknown_service", "retired_service"])
+    code = serializers.ChoiceField(["unknown_service", "retired_service", "unknown_condition"])
     message = serializers.CharField()
+
+
+class SearchConditionSchema(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    heading = serializers.CharField(help_text="“Clinics that treat a pinched nerve”.")
+    services = serializers.ListField(child=serializers.CharField(), help_text="The services (slugs) that treat it.")
 
 
 class NearestResponseSchema(serializers.Serializer):
     origin = OriginSerializer()
+    condition = SearchConditionSchema(
+        allow_null=True, help_text="The condition searched for (the `condition` parameter, or named in `q`)."
+    )
     radius_miles = serializers.FloatField()
     any_within_radius = serializers.BooleanField()
     message = serializers.CharField(allow_blank=True)
@@ -165,5 +175,5 @@ class NearestResponseSchema(serializers.Serializer):
     results = NearbyClinicSchema(many=True)
     warnings = SearchWarningSchema(
         many=True,
-        help_text="What the search left out, though it ran: a service we don't know or that is retired.",
+        help_text="What the search left out, though it ran: an unknown or retired service, an unknown condition.",
     )

@@ -163,6 +163,16 @@ class NearestClinicsView(APIView):
                     "precision": str(origin.precision),
                     "note": origin.note,
                 },
+                "condition": (
+                    {
+                        "slug": params.condition.slug,
+                        "name": params.condition.name,
+                        "heading": params.condition.treated,
+                        "services": list(params.condition.services),
+                    }
+                    if params.condition
+                    else None
+                ),
                 "radius_miles": params.radius_miles,
                 "any_within_radius": found.result.any_within_radius,
                 "message": found.message,

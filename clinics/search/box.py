@@ -31,13 +31,16 @@ class BoxRow(NamedTuple):
     version: str  # the row's updated_at as text: the key of its cached details (search/details.py)
 
 
-def box_rows(db: BaseDatabaseWrapper, box: BoundingBox, services: Sequence[str]) -> list[BoxRow]:
-    """Active clinics inside ``box`` that offer every one of ``services`` (slugs).
+def box_rows(
+    db: BaseDatabaseWrapper, box: BoundingBox, services: Sequence[str], any_services: Sequence[str] = ()
+) -> list[BoxRow]:
+    """Active clinics inside ``box`` that offer every one of ``services`` and, if given, one of ``any_services``.
 
     PostgreSQL answers from the GiST index on point(longitude, latitude) (migration 0002);
     other databases from the latitude/longitude B-tree.
     """
     slugs = list(dict.fromkeys(services))
+    any_slugs = list(dict.fromkeys(any_services))
     min_lat, max_lat = box.min_lat - BOX_PAD_DEGREES, box.max_lat + BOX_PAD_DEGREES
     ranges = [(low - BOX_PAD_DEGREES, high + BOX_PAD_DEGREES) for low, high in box.lon_ranges]
     params: list[Any] = [True]
@@ -48,24 +51,26 @@ def box_rows(db: BaseDatabaseWrapper, box: BoundingBox, services: Sequence[str])
         params += [to_coordinate(min_lat), to_coordinate(max_lat)]
         for low, high in ranges:
             params += [to_coordinate(low), to_coordinate(high)]
-    params += slugs
+    params += slugs + any_slugs
     with db.cursor() as cursor:
-        cursor.execute(_box_sql(db, len(ranges), len(slugs)), params)
+        cursor.execute(_box_sql(db, len(ranges), len(slugs), len(any_slugs)), params)
         return list(map(BoxRow._make, cursor.fetchall()))
 
 
-_sql_by_shape: dict[tuple[str, int, int], str] = {}
+_sql_by_shape: dict[tuple[str, int, int, int], str] = {}
 
 
-def _box_sql(db: BaseDatabaseWrapper, range_count: int, service_count: int) -> str:
+def _box_sql(db: BaseDatabaseWrapper, range_count: int, service_count: int, any_count: int = 0) -> str:
     """The query's text, which depends only on its shape: built once per shape, not per search."""
-    key = (db.vendor, range_count, service_count)
+    key = (db.vendor, range_count, service_count, any_count)
     if key not in _sql_by_shape:
-        _sql_by_shape[key] = _build_box_sql(db.vendor, db.ops.quote_name, range_count, service_count)
+        _sql_by_shape[key] = _build_box_sql(db.vendor, db.ops.quote_name, range_count, service_count, any_count)
     return _sql_by_shape[key]
 
 
-def _build_box_sql(vendor: str, qn: Callable[[str], str], range_count: int, service_count: int) -> str:
+def _build_box_sql(
+    vendor: str, qn: Callable[[str], str], range_count: int, service_count: int, any_count: int = 0
+) -> str:
     from clinics.models import Clinic, Service  # the models reach this module through Clinic.objects.in_box
 
     through = Clinic.services.through._meta
@@ -84,12 +89,12 @@ def _build_box_sql(vendor: str, qn: Callable[[str], str], range_count: int, serv
         f"FROM {qn(Clinic._meta.db_table)} c "
         f"WHERE c.{qn('is_active')} = %s AND ({box_sql})"
     )
-    return (
-        sql
-        + (
-            f" AND c.{qn('id')} IN (SELECT t.{qn('clinic_id')} FROM {qn(through.db_table)} t"
-            f" JOIN {qn(Service._meta.db_table)} s ON s.{qn('id')} = t.{qn('service_id')}"
-            f" WHERE s.{qn('slug')} = %s)"
-        )
-        * service_count
+    offering = (
+        f" AND c.{qn('id')} IN (SELECT t.{qn('clinic_id')} FROM {qn(through.db_table)} t"
+        f" JOIN {qn(Service._meta.db_table)} s ON s.{qn('id')} = t.{qn('service_id')}"
+        f" WHERE s.{qn('slug')} %s)"
     )
+    sql += "".join(offering % "= %s" for _ in range(service_count))
+    if any_count:
+        sql += offering % f"IN ({', '.join(['%s'] * any_count)})"
+    return sql

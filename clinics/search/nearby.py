@@ -57,6 +57,7 @@ def search_nearby(params: SearchParams, *, at: datetime | None = None) -> Nearby
         longitude=origin.longitude,
         radius_miles=params.radius_miles,
         services=tuple(params.services),
+        any_services=params.condition.services if params.condition else (),
         open_now=params.open_now,
         limit=params.limit,
         at=at,

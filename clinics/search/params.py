@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from clinics.conditions import ConditionEntry, catalogue, match_condition
 from clinics.geocoding import validate_query
 from clinics.models import Service
 from clinics.search.ranking import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
@@ -26,7 +27,7 @@ from clinics.search.ranking import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMI
 MIN_RADIUS_MILES = 0.1
 # The query-string names that make a request to /find/ a search (anything else, e.g. utm_*, is ignored),
 # in the order the form shows them, which is the order errors are listed in.
-SEARCH_PARAMS = ("q", "lat", "lng", "service", "radius", "open_now", "limit")
+SEARCH_PARAMS = ("q", "condition", "lat", "lng", "service", "radius", "open_now", "limit")
 # How "open now" reads in a link or a query string: in any case, with spacing around it (ASCII only).
 TRUE_WORDS = frozenset({"true", "1", "yes", "on", "t", "y"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "f", "n", ""})
@@ -70,6 +71,7 @@ class SearchParams:
     open_now: bool
     limit: int
     notes: Sequence[SearchNote] = ()
+    condition: ConditionEntry | None = None  # from the `condition` parameter, or named in the text
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,18 @@ def _current_services(slugs: Sequence[str]) -> tuple[list[str], list[SearchNote]
     return current, notes
 
 
+def _condition(raw: object) -> tuple[ConditionEntry | None, list[SearchNote]]:
+    """The condition a link names by slug; an unknown one is a note, as an unknown service is (old links work)."""
+    slug = str(raw).strip() if raw is not None else ""
+    if not slug:
+        return None, []
+    found = catalogue.get().by_slug.get(slug)
+    if found is None:
+        shown = _shorten(slug)
+        return None, [SearchNote("unknown_condition", f"We don't know the condition “{shown}”; showing all clinics.")]
+    return found, []
+
+
 def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
     """The search a query string asks for, or why it cannot be run.
 
@@ -213,17 +227,28 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
     services = split_slugs([raw_services] if isinstance(raw_services, str) else raw_services)
     current, notes = _current_services(services)
 
+    condition, condition_notes = _condition(query.get("condition"))
+    notes += condition_notes
     raw_text = query.get("q")
     text = None if raw_text is None else str(raw_text)
+    if text and condition is None and (named := match_condition(text)) is not None:
+        # "pinched nerve near Moline": the condition, and the place to search near (None if only the condition).
+        condition, text = named.condition, named.place or None
     has_lat, has_lng = query.get("lat") is not None, query.get("lng") is not None
     if has_lat != has_lng:
         errors["lng" if has_lat else "lat"] = [
             "Your location was incomplete (give both lat and lng). " + LOCATION_RETRY
         ]
     elif not has_lat and not (text or "").strip():
-        empty = validate_query(text)
-        assert empty is not None
-        errors["q"] = [empty.message]
+        if condition is not None:
+            errors["q"] = [
+                f"Where should we look for {condition.treated[0].lower()}{condition.treated[1:]}? "
+                f"Add your ZIP code or town, for example “{condition.name} near 61265”."
+            ]
+        else:
+            empty = validate_query(text)
+            assert empty is not None
+            errors["q"] = [empty.message]
 
     params = SearchParams(
         text=text,
@@ -234,6 +259,7 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
         open_now=bool(open_now),
         limit=int(numbers["limit"]),
         notes=tuple(notes),
+        condition=condition,
     )
     if errors:
         ordered = {name: errors[name] for name in SEARCH_PARAMS if name in errors}

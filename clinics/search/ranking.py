@@ -37,6 +37,7 @@ class SearchQuery:
     longitude: float
     radius_miles: float = DEFAULT_RADIUS_MILES
     services: Sequence[str] = ()
+    any_services: Sequence[str] = ()  # a condition's: clinics offering at least one
     open_now: bool = False
     limit: int = DEFAULT_LIMIT
     at: datetime | None = None  # "now" for open-now and today's hours; None means the real now
@@ -90,7 +91,7 @@ def _candidates(query: SearchQuery, radius: float) -> list[Candidate]:
     box = bounding_box(query.latitude, query.longitude, radius)
     miles = miles_from(query.latitude, query.longitude)
     found = []
-    for row in Clinic.objects.in_box(box, services=query.services):
+    for row in Clinic.objects.in_box(box, services=query.services, any_services=query.any_services):
         d = miles(row.latitude, row.longitude)
         if d <= radius:
             found.append((d, row))

@@ -50,7 +50,7 @@
       params.set("lat", position.coords.latitude.toFixed(4));
       params.set("lng", position.coords.longitude.toFixed(4));
       if (form) {
-        ["service", "radius"].forEach(function (name) {
+        ["service", "radius", "condition"].forEach(function (name) {
           form.querySelectorAll('[name="' + name + '"]').forEach(function (field) {
             if (field.value) params.append(name, field.value);
           });
