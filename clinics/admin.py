@@ -13,6 +13,10 @@ from typing import Any
 # Registers django-axes's sign-in attempts with this admin site (no autodiscovery here, see settings):
 # deleting an attempt unlocks its user name or address.
 import axes.admin  # noqa: F401
+
+# Registers Users and Groups, so a superuser can give staff accounts a role (the "Clinic editor" group,
+# clinics/roles.py); editors themselves have no permission on either.
+import django.contrib.auth.admin  # noqa: F401
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
