@@ -480,3 +480,6 @@ class ServiceAdmin(admin.ModelAdmin):
 admin.site.site_header = "Rock Valley clinic locator"
 admin.site.site_title = "Clinic locator admin"
 admin.site.index_title = "Clinics, services and hours"
+# No navigation sidebar: at 1366 px it took a quarter of the width and the clinic list's last columns were cut
+# off. The breadcrumbs and the index lead everywhere it did.
+admin.site.enable_nav_sidebar = False

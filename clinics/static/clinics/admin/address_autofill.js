@@ -33,8 +33,10 @@
     return 2 * 3958.7613 * Math.asin(Math.min(1, Math.sqrt(a)));
   }
 
-  function statusLine(after, className) {
-    var line = document.createElement("p");
+  // A line under a field (after the admin's row around the input, before the field's help text).
+  function statusLine(input, className) {
+    var after = input.closest(".flex-container") || input;
+    var line = document.createElement("div");
     line.className = className;
     line.setAttribute("aria-live", "polite");
     after.parentNode.insertBefore(line, after.nextSibling);
@@ -56,7 +58,7 @@
     var confirmBox = document.getElementById("id_pin_confirmed");
 
     var zipLine = statusLine(zipInput, "zip-status");
-    var pinLine = confirmBox ? statusLine(confirmBox.closest("div") || confirmBox, "pin-distance") : null;
+    var pinLine = confirmBox ? statusLine(confirmBox, "pin-distance") : null;
     var current = null; // the ZIP's data, once known
     var asked = "";
 
@@ -72,7 +74,7 @@
       var far = distance > current.max_pin_miles;
       var text = "The pin is " + distance.toFixed(distance < 10 ? 1 : 0) + " miles from the centre of ZIP code " +
         current.zip_code + " (" + current.city + ", " + current.state + ").";
-      if (far) text += " That is more than " + current.max_pin_miles + " miles: check the pin, or tick \u201cYes, the pin is right\u201d.";
+      if (far) text += " More than " + current.max_pin_miles + " miles: is the pin right?";
       say(pinLine, text, far);
     }
 
