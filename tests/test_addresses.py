@@ -3,6 +3,7 @@ and pins far from their ZIP confirmed by a person, in the admin, the import and 
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 import pytest
@@ -294,3 +295,12 @@ class _Buffer:
 
     def flush(self) -> None:
         pass
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_a_pin_distance_that_is_not_positive_refuses_to_start(value):
+    from tests.test_settings import start_django
+
+    result = start_django(PIN_MAX_MILES_FROM_ZIP=value, ENV_FILE=os.devnull)
+    assert result.returncode != 0
+    assert "PIN_MAX_MILES_FROM_ZIP must be more than 0" in result.stderr
