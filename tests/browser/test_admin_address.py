@@ -61,10 +61,17 @@ def test_a_pin_far_from_the_zip_is_saved_only_once_staff_confirm_it(visitor: Vis
     page.fill("#id_name", "Moline – Far Pin")
     page.fill("#id_zip_code", "61265")
     expect(page.locator("#id_city")).to_have_value("Moline")
+    # A pin dropped on the map near Moline: the line says how far, without alarm.
+    page.locator("#location-picker").click()
+    expect(page.locator(".pin-distance")).to_contain_text("miles from the centre of ZIP code 61265 (Moline, IL).")
+    expect(page.locator(".pin-distance")).to_have_class("pin-distance")
     page.fill("#id_latitude", OMAHA[0])
     page.fill("#id_longitude", OMAHA[1])
     page.locator("#id_longitude").dispatch_event("change")
-    expect(page.locator(".pin-distance")).to_contain_text("The pin is 282 miles from the centre of ZIP code 61265")
+    expect(page.locator(".pin-distance")).to_contain_text(
+        "The pin is 282 miles from the centre of ZIP code 61265 (Moline, IL). More than 25 miles: is the pin right?"
+    )
+    expect(page.locator(".pin-distance")).to_have_class("pin-distance address-warning")
     page.get_by_role("button", name="Save", exact=True).click()
 
     error = page.locator(".errorlist").filter(has_text="miles from the centre of ZIP code 61265")
