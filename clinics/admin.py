@@ -7,24 +7,31 @@ location picker of ours (static/clinics/admin/location_picker.js) on django-leaf
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 # Registers django-axes's sign-in attempts with this admin site (no autodiscovery here, see settings):
 # deleting an attempt unlocks its user name or address.
 import axes.admin  # noqa: F401
+
+# Registers Users and Groups, so a superuser can give staff accounts a role (the "Clinic editor" group,
+# clinics/roles.py); editors themselves have no permission on either.
+import django.contrib.auth.admin  # noqa: F401
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Value
+from django.db.models.functions import Replace
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from clinics.addresses import fill_from_zip, unknown_zip_message, zip_info
 from clinics.editing import (
     clinic_save,
     clinics_delete,
@@ -36,12 +43,14 @@ from clinics.editing import (
     service_save,
     services_set_retired,
 )
+from clinics.fields import ZIP_RE
 from clinics.hours import Interval, first_overlap
 from clinics.import_uploads import ImportUploadStorage, UploadExpired, sweep_uploads
 from clinics.importing import ClinicResource
 from clinics.locating import Outcome
 from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service
 from clinics.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS, UnreadableFile, check_upload_size
+from clinics.states import US_STATES
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +91,15 @@ def _https_urls(field: models.Field, **kwargs: Any) -> forms.Field | None:
 
 
 class ClinicAdminForm(forms.ModelForm):
+    """The clinic form. City and state may be left blank for the ZIP to fill in (the page's script does it as
+    staff type; the form again on save); the model checks that they agree with the ZIP (clinics/addresses.py)."""
+
+    pin_confirmed = forms.BooleanField(
+        label="Yes, the pin is right",
+        required=False,
+        help_text="Needed only when the pin is far from the ZIP code's centre or outside the clinic's state.",
+    )
+
     class Meta:
         formfield_callback = _https_urls
         model = Clinic
@@ -91,6 +109,30 @@ class ClinicAdminForm(forms.ModelForm):
             "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
             "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("city", "state"):
+            if name in self.fields:
+                self.fields[name].required = False
+        if "zip_code" in self.fields:
+            # Read by static/clinics/admin/address_autofill.js; "00000" stands for the ZIP typed.
+            self.fields["zip_code"].widget.attrs["data-zip-lookup"] = reverse(
+                "admin:clinics_clinic_zip", args=["00000"]
+            )
+            self.fields["zip_code"].help_text = "City and state are filled in from it when left blank."
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if "city" in self.fields and "state" in self.fields:
+            data["city"], data["state"] = fill_from_zip(
+                city=data.get("city") or "", state=data.get("state") or "", zip_code=data.get("zip_code") or ""
+            )
+            for name, label in (("city", "city"), ("state", "state")):
+                if not data[name] and name not in self.errors:
+                    self.add_error(name, f"Enter the {label}, or a ZIP code we know to fill it in.")
+        self.instance.pin_confirmed = bool(data.get("pin_confirmed"))
+        return data
 
 
 # How a warning names an approximate location ("placed at its ZIP code centre").
@@ -115,6 +157,40 @@ class LocationSourceFilter(admin.SimpleListFilter):
         if value:
             return queryset.filter(location_source=value)
         return queryset
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Only the states that have clinics (not all 56 states and territories), by name."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = Clinic.objects.order_by().values_list("state", flat=True).distinct()
+        return sorted(((code, US_STATES.get(code, code)) for code in codes), key=lambda item: item[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> QuerySet[Clinic]:
+        value = self.value()
+        return queryset.filter(state=value) if value else queryset
+
+
+# A search term that looks like (part of) a phone number: digits with the usual separators.
+PHONE_SEARCH_RE = re.compile(r"^\+?[\d\s().-]+$")
+
+
+def phone_digits_search(term: str) -> str:
+    """The digits to look for in clinics' phone numbers, or "" when the term is not a phone number.
+
+    "563-555-0123", "(563) 555 0123", "5635550123" and "+1 563 555 0123" all find 563-555-0123; so do
+    at least four of its digits in a row ("0123"). A ZIP code (5 digits alone) is searched as a ZIP too.
+    """
+    term = term.strip()
+    if not PHONE_SEARCH_RE.match(term):
+        return ""
+    digits = re.sub(r"\D", "", term)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits if len(digits) >= 4 else ""
 
 
 class ClinicImportForm(ImportForm):
@@ -176,8 +252,9 @@ class ClinicAdmin(ImportExportModelAdmin):
         "updated_at",
     )
     list_display_links = ("name",)
-    list_filter = ("is_active", "state", LocationSourceFilter, "services", "city")
-    search_fields = ("name", "city", "zip_code", "street")
+    list_filter = ("is_active", StateFilter, LocationSourceFilter, "services", "city")
+    search_fields = ("name", "city", "zip_code", "street", "phone")
+    search_help_text = "Name, city, street, ZIP code or phone number (any format)."
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("services",)
     readonly_fields = ("location_map", "created_at", "updated_at")
@@ -192,7 +269,13 @@ class ClinicAdmin(ImportExportModelAdmin):
             {
                 "description": "Located automatically from the address when saved. Click the map or drag the pin "
                 "to place it by hand.",
-                "fields": ("location_map", ("latitude", "longitude"), "location_source", "timezone"),
+                "fields": (
+                    "location_map",
+                    ("latitude", "longitude"),
+                    "pin_confirmed",
+                    "location_source",
+                    "timezone",
+                ),
             },
         ),
         ("Services", {"fields": ("services",)}),
@@ -202,7 +285,50 @@ class ClinicAdmin(ImportExportModelAdmin):
     class Media:
         # Classes, never style attributes: the Content-Security-Policy allows only our style sheets.
         css = {"all": ("leaflet/leaflet.css", "clinics/admin/location_picker.css", "clinics/admin/clinic_admin.css")}
-        js = ("leaflet/leaflet.js", "clinics/admin/location_picker.js")
+        js = ("leaflet/leaflet.js", "clinics/admin/location_picker.js", "clinics/admin/address_autofill.js")
+
+    # --- Addresses: the ZIP's city and state for the form's script, and phone numbers in any format ---
+
+    def get_urls(self) -> list[Any]:
+        lookup = path(
+            "zip/<str:zip_code>/",
+            self.admin_site.admin_view(self.zip_lookup_view),
+            name="clinics_clinic_zip",
+        )
+        return [lookup, *super().get_urls()]
+
+    def zip_lookup_view(self, request: HttpRequest, zip_code: str) -> JsonResponse:
+        """What the offline data knows about a ZIP (city, other names, state, centre), for staff editing clinics."""
+        if not self.has_view_or_change_permission(request):
+            return JsonResponse({"error": "You may not view clinics."}, status=403)
+        info = zip_info(zip_code) if ZIP_RE.match(zip_code) else None
+        if info is None:
+            return JsonResponse({"error": unknown_zip_message(zip_code)}, status=404)
+        return JsonResponse(
+            {
+                "zip_code": info.zip_code,
+                "city": info.city,
+                "other_cities": list(info.other_cities),
+                "state": info.state,
+                "state_name": US_STATES.get(info.state, info.state),
+                "latitude": info.latitude,
+                "longitude": info.longitude,
+                "max_pin_miles": settings.PIN_MAX_MILES_FROM_ZIP,
+            }
+        )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Clinic], search_term: str
+    ) -> tuple[QuerySet[Clinic], bool]:
+        """The usual search, and phone numbers by their digits in whatever format they are typed."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        digits = phone_digits_search(search_term)
+        if digits:
+            by_phone = queryset.annotate(phone_digits=Replace("phone", Value("-"), Value(""))).filter(
+                phone_digits__contains=digits
+            )
+            results = results | queryset.filter(pk__in=by_phone.values("pk"))
+        return results, may_have_duplicates
 
     # --- Import: every file gets a clear answer, and no upload outlives its preview for long ---
 
@@ -286,6 +412,10 @@ class ClinicAdmin(ImportExportModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Clinic, form: forms.ModelForm, change: bool) -> None:
         result = clinic_save(clinic=obj)
+        unknown_zip = bool(obj.zip_code) and zip_info(obj.zip_code) is None
+        if unknown_zip:  # saved, but patients searching near it may not find it: say so plainly
+            located = "" if obj.is_located else f"{obj.name} has no location. "
+            self.message_user(request, located + unknown_zip_message(obj.zip_code), messages.WARNING)
         if result.outcome == Outcome.APPROXIMATE:
             self.message_user(
                 request,
@@ -293,7 +423,7 @@ class ClinicAdmin(ImportExportModelAdmin):
                 "Drag the pin to its door for a precise location.",
                 messages.WARNING,
             )
-        elif result.outcome == Outcome.FAILED:
+        elif result.outcome == Outcome.FAILED and not unknown_zip:
             self.message_user(request, f"{obj.name} could not be located: {result.message}", messages.ERROR)
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
@@ -393,3 +523,6 @@ class ServiceAdmin(admin.ModelAdmin):
 admin.site.site_header = "Rock Valley clinic locator"
 admin.site.site_title = "Clinic locator admin"
 admin.site.index_title = "Clinics, services and hours"
+# No navigation sidebar: at 1366 px it took a quarter of the width and the clinic list's last columns were cut
+# off. The breadcrumbs and the index lead everywhere it did.
+admin.site.enable_nav_sidebar = False

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from clinics.addresses import fill_from_zip
 from clinics.counts import state_counts
 from clinics.hours import Interval, check_week
 from clinics.locating import BulkReport, LocateResult, Outcome, locate_clinic, prepare_for_save
@@ -46,8 +47,10 @@ def clinic_save(*, clinic: Clinic, relocate: bool = False) -> LocateResult:
     """Create or update a clinic from its fields as set: located (clinics/locating.py), validated,
     saved and marked changed. Returns what locating did, for the caller to report.
 
+    A blank city or state is taken from the ZIP first (clinics/addresses.py).
     ``relocate`` locates it again from its address whatever changed; if that fails, nothing is saved.
     """
+    clinic.city, clinic.state = fill_from_zip(city=clinic.city, state=clinic.state, zip_code=clinic.zip_code)
     located = locate_clinic(clinic) if relocate else prepare_for_save(clinic)
     if relocate and located.outcome == Outcome.FAILED:
         return located

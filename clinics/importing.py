@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
+from clinics.addresses import fill_from_zip
 from clinics.editing import clinic_save, mark_changed, replace_hours
 from clinics.hours import hours_from_text, hours_to_text
 from clinics.models import CONTACT_FIELDS, Clinic, Service
@@ -30,6 +31,8 @@ from clinics.spreadsheets import escape_formula, unescape_formula
 logger = logging.getLogger(__name__)
 
 HEADER_ROWS = 1  # the column names
+# What a "pin_confirmed" column may say to keep a pin far from its ZIP (an optional column, never exported).
+CONFIRMED = frozenset({"yes", "y", "true", "1", "x"})
 
 
 def sheet_row(number: int) -> int:
@@ -155,6 +158,18 @@ class ClinicResource(resources.ModelResource):
         if self.on_row is not None:
             self.on_row()
         return row_result
+
+    def after_init_instance(self, instance: Clinic, new: bool, row: Any, **kwargs: Any) -> None:
+        """A pin far from its ZIP is imported only with a "pin_confirmed" column saying yes (clinics/addresses.py)."""
+        super().after_init_instance(instance, new, row, **kwargs)
+        instance.pin_confirmed = str(row.get("pin_confirmed") or "").strip().lower() in CONFIRMED
+
+    def import_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
+        """The row's values, then a blank city or state taken from the ZIP (checked against it on validation)."""
+        super().import_instance(instance, row, **kwargs)
+        instance.city, instance.state = fill_from_zip(
+            city=instance.city, state=instance.state, zip_code=instance.zip_code
+        )
 
     def dehydrate_hours(self, clinic: Clinic) -> str:
         return hours_to_text(clinic.hours.all())

@@ -104,6 +104,7 @@ def locate_clinic(clinic: Clinic) -> LocateResult:
     clinic.latitude = to_coordinate(place.latitude)
     clinic.longitude = to_coordinate(place.longitude)
     clinic.location_source = source
+    clinic.pin_confirmed = True  # placed from its own address: no one needs to confirm it (clinics/addresses.py)
     if source == LocationSource.ADDRESS:
         return LocateResult(Outcome.LOCATED)
     return LocateResult(Outcome.APPROXIMATE, message)

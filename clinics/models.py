@@ -233,6 +233,10 @@ class Clinic(models.Model):
     updated_at = models.DateTimeField(default=dj_timezone.now, editable=False)
 
     objects = ClinicManager()
+    # Not stored: set by whoever saves the clinic when a person has confirmed a pin far from its ZIP
+    # ("Yes, the pin is right" on the admin form, a pin_confirmed column in an import), or by locating, which
+    # placed it from the address itself; see clean().
+    pin_confirmed: bool = False
 
     class Meta:
         ordering = ["state", "city", "name"]
@@ -246,6 +250,14 @@ class Clinic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("clinics:detail", args=[self.slug])
+
+    def clean(self) -> None:
+        """The city and state belong to the ZIP, and a pin far from it was confirmed (clinics/addresses.py)."""
+        from clinics.addresses import address_problems
+
+        problems = address_problems(self)
+        if problems:
+            raise ValidationError(problems)
 
     @property
     def is_located(self) -> bool:

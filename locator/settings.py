@@ -391,6 +391,11 @@ for _name, _value in [
 ]:
     if _value <= 0:
         raise ImproperlyConfigured(f"{_name} must be more than 0")
+# A pin placed by hand more than this many miles from its ZIP code's centre (or outside the clinic's state) is
+# saved only once staff confirm it ("Yes, the pin is right"; a pin_confirmed column in an import).
+PIN_MAX_MILES_FROM_ZIP = envfloat("PIN_MAX_MILES_FROM_ZIP", 25.0)
+if PIN_MAX_MILES_FROM_ZIP <= 0:
+    raise ImproperlyConfigured("PIN_MAX_MILES_FROM_ZIP must be more than 0")
 # Not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: in django-import-export 4.4.3 it deletes a leading "=" (changing
 # the data, and leaving "==1" a formula) and ignores + - @ tab and CR. ClinicResource escapes every export instead.
 

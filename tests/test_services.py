@@ -200,7 +200,7 @@ def test_the_openapi_schema_documents_the_warnings(db, client):
     components = schema["components"]["schemas"]
     assert "warnings" in components["NearestResponseSchema"]["required"]
     code = components["SearchWarningSchema"]["properties"]["code"]["$ref"].rsplit("/", 1)[1]
-    assert components[code]["enum"] == ["unknown_service", "retired_service"]
+    assert components[code]["enum"] == ["unknown_service", "retired_service", "unknown_condition"]
 
 
 # --- The service filter offers only what some clinic provides --------------------------------------

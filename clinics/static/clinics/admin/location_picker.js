@@ -37,6 +37,8 @@
       latInput.value = round6(latlng.lat).toFixed(6);
       lngInput.value = round6(latlng.lng).toFixed(6);
       if (sourceInput) sourceInput.value = "manual";
+      // Tells the address script (address_autofill.js) the pin moved, so it can say how far from the ZIP.
+      latInput.dispatchEvent(new Event("input", { bubbles: true }));
     }
 
     function placeMarker(latlng) {
