@@ -381,7 +381,11 @@ class ClinicAdmin(ImportExportModelAdmin):
             problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             self.message_user(request, f"Nothing was restored: {' '.join(problems)}", messages.ERROR)
             return back
-        self.message_user(request, f"{clinic.name} is back as it was on {when}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            f"{clinic.name} is back as it was on {when}; the restore is the newest change below.",
+            messages.SUCCESS,
+        )
         return back
 
     @admin.action(description="Locate selected clinics", permissions=["change"])

@@ -134,9 +134,10 @@ def clinic_restore(*, clinic: Clinic, version: Any) -> LocateResult:
     for tracked in version.tracked_fields:
         if tracked.attname != "id":
             setattr(clinic, tracked.attname, getattr(version, tracked.attname))
-    located = clinic_save(clinic=clinic)
-    replace_hours(clinic=clinic, intervals=hours_from_text(version.hours))
-    set_services(clinic=clinic, services=Service.objects.filter(pk__in=history.service_ids(version)))
+    with history.one_change():
+        located = clinic_save(clinic=clinic)
+        replace_hours(clinic=clinic, intervals=hours_from_text(version.hours))
+        set_services(clinic=clinic, services=Service.objects.filter(pk__in=history.service_ids(version)))
     return located
 
 

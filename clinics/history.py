@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinics.hours import hours_to_text
+from clinics.hours import DAY_ABBREVIATIONS, hours_to_text
 from clinics.models import Clinic, Service
 
 CREATED, CHANGED, DELETED = "+", "~", "-"  # simple-history's history_type
@@ -53,6 +53,17 @@ def attributed(*, reason: str = "", user: Any = None) -> Iterator[Attribution]:
         yield _current.get()  # type: ignore[misc]
     finally:
         _current.reset(token)
+
+
+@contextmanager
+def one_change() -> Iterator[Attribution]:
+    """Writes inside are one change: each clinic gets one version, signed as the block around it (if any) says."""
+    current = _current.get()
+    if current is not None:
+        yield current
+    else:
+        with attributed() as unsigned:
+            yield unsigned
 
 
 def command_reason(name: str) -> str:
@@ -123,7 +134,7 @@ def _fill(version: Any, clinic: Clinic) -> None:
 def _same(stored: Any, new: Any, new_services: set[int]) -> bool:
     return (
         stored.history_type != DELETED
-        and all(getattr(stored, f.attname) == getattr(new, f.attname) for f in new.tracked_fields)
+        and all(_same_text(getattr(stored, f.attname), getattr(new, f.attname)) for f in new.tracked_fields)
         and stored.hours == new.hours
         and service_ids(stored) == new_services
     )
@@ -197,8 +208,51 @@ def _shown(model_field: models.Field, value: Any) -> str:
     return str(value)
 
 
-def _hours_shown(text: str) -> str:
-    return text.replace("-", "–").replace("; ", ", ") if text else "none listed"
+def _same_text(old: Any, new: Any) -> bool:
+    """Equal, or text that differs only in line endings (a browser sends a textarea's lines as CRLF)."""
+    if isinstance(old, str) and isinstance(new, str):
+        return old.replace("\r\n", "\n") == new.replace("\r\n", "\n")
+    return bool(old == new)
+
+
+LONG_TEXT = 80  # longer values are shown as the part that changed, with a little context
+
+
+def excerpts(old: str, new: str) -> tuple[str, str]:
+    """The part of two long texts that differs, with up to 20 characters of context, marked with … where cut."""
+    if max(len(old), len(new)) <= LONG_TEXT:
+        return old, new
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    begin = max(start - 20, 0)
+
+    def cut(text: str) -> str:
+        stop = max(len(text) - end + 20, 0)
+        return ("…" if begin else "") + text[begin:stop] + ("…" if stop < len(text) else "")
+
+    return cut(old), cut(new)
+
+
+def _hours_by_day(text: str) -> dict[str, str]:
+    week: dict[str, list[str]] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        day, _, interval = part.partition(" ")
+        week.setdefault(day, []).append(interval.replace("-", "–"))
+    return {day: ", ".join(intervals) for day, intervals in week.items()}
+
+
+def hours_change(old: str, new: str) -> str:
+    """'Mon 07:00–19:00 → 07:00–12:00; Sat closed → 09:00–12:00': only the days that changed."""
+    before, after = _hours_by_day(old), _hours_by_day(new)
+    return "; ".join(
+        f"{day} {before.get(day, 'closed')} → {after.get(day, 'closed')}"
+        for day in DAY_ABBREVIATIONS
+        if before.get(day) != after.get(day)
+    )
 
 
 def who(version: Any) -> str:
@@ -221,13 +275,14 @@ def differences(before: Any, after: Any, services: dict[int, str], offered: dict
         if tracked.attname in ("id", "created_at"):
             continue
         old, new = getattr(before, tracked.attname), getattr(after, tracked.attname)
-        if old != new:
+        if not _same_text(old, new):
             model_field = Clinic._meta.get_field(tracked.name)
             assert isinstance(model_field, models.Field)
             label = str(getattr(model_field, "verbose_name", tracked.name))
-            lines.append(f"{label}: {_shown(model_field, old)} → {_shown(model_field, new)}")
+            shown_old, shown_new = excerpts(_shown(model_field, old), _shown(model_field, new))
+            lines.append(f"{label}: {shown_old} → {shown_new}")
     if before.hours != after.hours:
-        lines.append(f"hours: {_hours_shown(before.hours)} → {_hours_shown(after.hours)}")
+        lines.append(f"hours: {hours_change(before.hours, after.hours)}")
     old_ids, new_ids = offered.get(before.history_id, set()), offered.get(after.history_id, set())
 
     def name(pk: int) -> str:
