@@ -20,6 +20,7 @@ from django.utils import timezone
 from clinics import editing, history
 from clinics.models import Clinic, Service
 from tests.factories import ClinicFactory, ServiceFactory
+from tests.test_admin import clinic_form
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +128,15 @@ def test_creating_a_clinic_is_one_version_with_its_hours_and_services(clinic):
     assert created.history_change_reason == "setting up"
     assert created.phone == "563-555-0100"
     assert created.hours.startswith("Mon 08:00-17:00; Tue 08:00-17:00")
+    assert history.service_ids(created) == {Service.objects.get(slug="physical-therapy").pk}
+
+
+def test_a_clinic_added_in_the_admin_is_one_created_version_by_the_staff_member(staff_client):
+    response = staff_client.post(reverse("admin:clinics_clinic_add"), clinic_form())
+    assert response.status_code == 302
+    (created,) = versions(Clinic.objects.get(slug="rock-island-test"))
+    assert (created.history_type, created.history_user.username) == ("+", "dana")
+    assert created.hours == "Mon 08:00-12:00; Mon 13:00-17:00"
     assert history.service_ids(created) == {Service.objects.get(slug="physical-therapy").pk}
 
 
