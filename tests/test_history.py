@@ -415,3 +415,21 @@ def test_purge_deletes_old_versions_but_keeps_each_clinics_newest(clinic, settin
     with time_machine.travel(timezone.now() + timedelta(days=400)):
         call_command("purge_clinic_history")
     assert [v.phone for v in versions(clinic)] == ["563-555-0122"]  # the newest stays
+
+
+def test_clinics_from_before_history_get_a_first_version_and_their_next_change_shows_the_before(clinic, staff_client):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    older = ClinicFactory(name="Older", phone="309-555-0101", services=["aquatic-therapy"])  # no version yet
+    import_module("clinics.migrations.0007_clinic_versions_baseline").record_baseline(apps, None)
+    (first,) = versions(older)
+    assert (first.history_change_reason, first.phone) == ("history started", "309-555-0101")
+    assert first.hours == "Mon 08:00-17:00; Tue 08:00-17:00; Wed 08:00-17:00; Thu 08:00-17:00; Fri 08:00-17:00"
+    assert len(versions(clinic)) == 1  # clinics with a version already are left alone
+    older.refresh_from_db()  # coordinates as stored, not the factory's floats
+    editing.clinic_update(clinic=older, phone="309-555-0102")
+    page = history_page(staff_client, older)
+    assert "First version recorded" in page
+    assert "phone: 309-555-0101 → 309-555-0102" in page
