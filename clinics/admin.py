@@ -20,19 +20,26 @@ import django.contrib.auth.admin  # noqa: F401
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, QuerySet, Value
 from django.db.models.functions import Replace
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat
-from django.urls import path, reverse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from clinics import history
 from clinics.addresses import fill_from_zip, unknown_zip_message, zip_info
 from clinics.editing import (
+    clinic_restore,
     clinic_save,
     clinics_delete,
     clinics_relocate,
@@ -289,13 +296,18 @@ class ClinicAdmin(ImportExportModelAdmin):
 
     # --- Addresses: the ZIP's city and state for the form's script, and phone numbers in any format ---
 
-    def get_urls(self) -> list[Any]:
+    def get_urls(self) -> list[URLPattern]:
         lookup = path(
             "zip/<str:zip_code>/",
             self.admin_site.admin_view(self.zip_lookup_view),
             name="clinics_clinic_zip",
         )
-        return [lookup, *super().get_urls()]
+        restore = path(
+            "<path:object_id>/history/<int:version_id>/restore/",
+            self.admin_site.admin_view(self.restore_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_restore",
+        )
+        return [lookup, restore, *super().get_urls()]
 
     def zip_lookup_view(self, request: HttpRequest, zip_code: str) -> JsonResponse:
         """What the offline data knows about a ZIP (city, other names, state, centre), for staff editing clinics."""
@@ -436,6 +448,74 @@ class ClinicAdmin(ImportExportModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
         clinics_delete(clinics=queryset)
+
+    # --- History: every version of the clinic, and restoring one (clinics/history.py) ---
+
+    HISTORY_SHOWN = 100
+
+    def _clinic_or_redirect(self, request: HttpRequest, object_id: str) -> Clinic | HttpResponse:
+        clinic = self.get_object(request, unquote(object_id))
+        if clinic is None:
+            self.message_user(request, "That clinic no longer exists (it may have been deleted).", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:clinics_clinic_changelist"))
+        return clinic
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """The History button: the clinic's versions with what changed in each, and a restore button per version."""
+        clinic = self._clinic_or_redirect(request, object_id)
+        if isinstance(clinic, HttpResponse):
+            return clinic
+        if not self.has_view_or_change_permission(request, clinic):
+            raise PermissionDenied
+        entries = history.entries(clinic.pk, limit=self.HISTORY_SHOWN)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {clinic}",
+            "subtitle": None,
+            "object": clinic,
+            "opts": self.opts,
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            "entries": entries,
+            "more": len(entries) == self.HISTORY_SHOWN,
+            "can_restore": self.has_change_permission(request, clinic),
+            "keep_days": settings.CLINIC_HISTORY_DAYS,
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/clinics/clinic/history.html", context)
+
+    def restore_view(self, request: HttpRequest, object_id: str, version_id: int) -> HttpResponse:
+        """Put the clinic back as one of its versions had it (staff who may change clinics only), as a new version."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        clinic = self._clinic_or_redirect(request, object_id)
+        if isinstance(clinic, HttpResponse):
+            return clinic
+        if not self.has_change_permission(request, clinic):
+            raise PermissionDenied
+        back = HttpResponseRedirect(reverse("admin:clinics_clinic_history", args=[clinic.pk]))
+        version = history.versions_of(clinic.pk).filter(history_id=version_id).first()
+        if version is None:
+            self.message_user(
+                request, "That version of the clinic no longer exists; nothing was restored.", messages.ERROR
+            )
+            return back
+        when = formats.date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
+        try:
+            with history.attributed(user=request.user, reason=f"restored the version of {when}"):
+                clinic_restore(clinic=clinic, version=version)
+        except (ValidationError, ValueError) as exc:
+            problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+            self.message_user(request, f"Nothing was restored: {' '.join(problems)}", messages.ERROR)
+            return back
+        self.message_user(
+            request,
+            f"{clinic.name} is back as it was on {when}; the restore is the newest change below.",
+            messages.SUCCESS,
+        )
+        return back
 
     @admin.action(description="Locate selected clinics", permissions=["change"])
     def locate_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from clinics import history
 from clinics.editing import clinic_save, condition_save, replace_hours, service_save, set_services
 from clinics.models import Clinic, Condition, Service
 
@@ -47,7 +48,13 @@ def _staff_note(row: dict[str, Any]) -> str:
 
 @transaction.atomic
 def load_demo_data(fixtures_dir: Path = FIXTURES_DIR) -> tuple[LoadReport, LoadReport]:
-    """Create or update the demo services and clinics; returns a report for each."""
+    """Create or update the demo services and clinics; returns a report for each. Each clinic that changed gets
+    one version in its history (clinics/history.py), signed as the caller says."""
+    with history.one_change():
+        return _load(fixtures_dir)
+
+
+def _load(fixtures_dir: Path) -> tuple[LoadReport, LoadReport]:
     service_report, clinic_report = LoadReport(), LoadReport()
     services: dict[str, Service] = {}
     for row in _read("services.json", fixtures_dir):

@@ -21,9 +21,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from clinics import history
 from clinics.addresses import fill_from_zip
 from clinics.counts import state_counts
-from clinics.hours import Interval, check_week
+from clinics.hours import Interval, check_week, hours_from_text
 from clinics.locating import BulkReport, LocateResult, Outcome, locate_clinic, prepare_for_save
 from clinics.models import Clinic, Condition, LocationSource, OpeningHours, Service, unique_slug
 from clinics.search.ranking import directory
@@ -36,8 +37,15 @@ def directory_changed() -> None:
 
 
 def mark_changed(clinic_ids: Iterable[int]) -> None:
-    """The rule: these clinics changed (their details, hours or services); searches must not show an old version."""
+    """The rule: these clinics changed (their details, hours or services); searches must not show an old version,
+    and their history records the change (clinics/history.py)."""
     ids = list(clinic_ids)
+    _bump(ids)
+    history.record(ids)
+
+
+def _bump(ids: list[int]) -> None:
+    """New ``updated_at`` for these clinics' cached cards, and fresh counts."""
     if ids:
         Clinic.objects.filter(pk__in=ids).update(updated_at=timezone.now())
     directory_changed()
@@ -56,9 +64,11 @@ def clinic_save(*, clinic: Clinic, relocate: bool = False) -> LocateResult:
         return located
     clinic.slug = clinic.slug or unique_slug(clinic.name, exclude_pk=clinic.pk)
     clinic.updated_at = timezone.now()
+    created = clinic.pk is None
     clinic.full_clean()
     clinic.save()
     directory_changed()
+    history.record([clinic.pk], created=created)
     return located
 
 
@@ -119,6 +129,21 @@ def set_services(*, clinic: Clinic, services: Iterable[Service]) -> bool:
     return True
 
 
+@transaction.atomic
+def clinic_restore(*, clinic: Clinic, version: Any) -> LocateResult:
+    """Put a clinic back as one of its versions had it: its fields, week and services, written as any change
+    is (validated, searches see it at once) and recorded as a new version. Nothing changes if it fails
+    validation (a ValidationError, e.g. its slug has since been taken)."""
+    for tracked in version.tracked_fields:
+        if tracked.attname != "id":
+            setattr(clinic, tracked.attname, getattr(version, tracked.attname))
+    with history.one_change():
+        located = clinic_save(clinic=clinic)
+        replace_hours(clinic=clinic, intervals=hours_from_text(version.hours))
+        set_services(clinic=clinic, services=Service.objects.filter(pk__in=history.service_ids(version)))
+    return located
+
+
 def clinics_set_active(*, clinics: QuerySet[Clinic], active: bool) -> int:
     """Retire clinics (hidden from visitors) or bring them back; returns how many."""
     ids = list(clinics.values_list("pk", flat=True))
@@ -127,10 +152,13 @@ def clinics_set_active(*, clinics: QuerySet[Clinic], active: bool) -> int:
     return count
 
 
+@transaction.atomic
 def clinics_delete(*, clinics: QuerySet[Clinic]) -> int:
     """Delete clinics for good (with their hours); retiring keeps them for the record. Returns how many."""
-    count = clinics.count()
-    clinics.delete()
+    ids = list(clinics.values_list("pk", flat=True))
+    history.record(ids, deleted=True)  # as they were, hours and services included
+    count = len(ids)
+    Clinic.objects.filter(pk__in=ids).delete()
     directory_changed()
     return count
 
@@ -139,7 +167,8 @@ def service_save(*, service: Service) -> None:
     """Create or rename a service; the clinics offering it show the new name at once."""
     service.full_clean()
     service.save()
-    mark_changed(service.clinics.values_list("pk", flat=True))
+    # The clinics' versions name their services by id: a new name is no change to them.
+    _bump(list(service.clinics.values_list("pk", flat=True)))
 
 
 class ServiceInUse(Exception):

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
+from clinics import history
 from clinics.addresses import fill_from_zip
 from clinics.editing import clinic_save, mark_changed, replace_hours
 from clinics.hours import hours_from_text, hours_to_text
@@ -145,7 +146,8 @@ class ClinicResource(resources.ModelResource):
             result = self.get_result_class()()
             result.append_base_error(self.get_error_result_class()(ValueError(problem)))
             return result
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+        with history.one_change():  # a row's fields, hours and services: one version of its clinic
+            return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
 
     def import_row(self, row: Any, instance_loader: Any, **kwargs: Any) -> RowResult:
         """A blank row between clinics is skipped (it keeps the rows after it numbered as in the spreadsheet)."""

@@ -14,6 +14,7 @@ from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from clinics.fields import PhoneField, ZipCodeField, validate_timezone
 from clinics.states import STATE_CHOICES
@@ -179,6 +180,35 @@ class ClinicManager(_ClinicManagerBase):
         return box_rows(connections[self.db], box, services, any_services)
 
 
+class RecordedByEditing(HistoricalRecords):
+    """django-simple-history's versions, written by clinics/history.py's ``record`` and never by signals.
+
+    Every write goes through clinics/editing.py, which records one version per clinic per change
+    (its fields, services and week together, with who and why). Signals would record a clinic's
+    fields, its services and its hours as three half-versions, and its hours not at all.
+    """
+
+    def post_save(self, instance: models.Model, created: bool, using: str | None = None, **kwargs: object) -> None:
+        pass
+
+    def post_delete(self, instance: models.Model, using: str | None = None, **kwargs: object) -> None:
+        pass
+
+    def m2m_changed(
+        self, instance: models.Model, action: str, attr: object, pk_set: object, reverse: bool, **_: object
+    ) -> None:
+        pass
+
+
+class VersionExtras(models.Model):
+    """What a clinic version holds beyond the clinic's own fields: its week, as the spreadsheet writes it."""
+
+    hours = models.TextField(blank=True, help_text="The week as the spreadsheet writes it: Mon 07:00-19:00; …")
+
+    class Meta:
+        abstract = True
+
+
 class Clinic(models.Model):
     name = models.CharField(max_length=150)
     slug = models.SlugField(
@@ -237,6 +267,15 @@ class Clinic(models.Model):
     # ("Yes, the pin is right" on the admin form, a pin_confirmed column in an import), or by locating, which
     # placed it from the address itself; see clean().
     pin_confirmed: bool = False
+    # Its versions: every field, its services and its week, one per change (clinics/history.py).
+    history = RecordedByEditing(
+        verbose_name="clinic version",
+        verbose_name_plural="clinic versions",
+        m2m_fields=["services"],
+        bases=[VersionExtras],
+        excluded_fields=["updated_at"],
+        user_related_name="+",
+    )
 
     class Meta:
         ordering = ["state", "city", "name"]

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_guid",
+    "simple_history",
     "clinics",
 ]
 
@@ -130,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Changes made in this request are recorded as the signed-in staff member's (clinics/history.py).
+    "clinics.history.StaffAttributionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -398,6 +401,12 @@ if PIN_MAX_MILES_FROM_ZIP <= 0:
     raise ImproperlyConfigured("PIN_MAX_MILES_FROM_ZIP must be more than 0")
 # Not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: in django-import-export 4.4.3 it deletes a leading "=" (changing
 # the data, and leaving "==1" a formula) and ignores + - @ tab and CR. ClinicResource escapes every export instead.
+
+# Clinic versions (clinics/history.py) older than this many days are deleted by `manage.py purge_clinic_history`
+# (run it daily); each clinic's newest version is always kept, so its next change still shows what it changed.
+CLINIC_HISTORY_DAYS = envint("CLINIC_HISTORY_DAYS", 730)
+if CLINIC_HISTORY_DAYS <= 0:
+    raise ImproperlyConfigured("CLINIC_HISTORY_DAYS must be more than 0")
 
 # --- The clinic list at any size (/clinics/) -------------------------------------------------------
 # Up to CLINIC_LIST_ALL_MAX active clinics, /clinics/ shows every one on one page, grouped by state (the real chain

@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from clinics.editing import clinics_relocate
 from clinics.geocoding import patient_lookups
+from clinics.history import attributed, command_reason
 from clinics.models import Clinic, LocationSource
 
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         elif not options["all"]:
             clinics = clinics.filter(latitude__isnull=True) | clinics.filter(longitude__isnull=True)
         progress = tqdm(list(clinics), desc="Locating", unit="clinic", disable=options["no_progress"], file=self.stderr)
-        with patient_lookups():  # a command waits its turn for the geocoder rather than fall back
+        # A command waits its turn for the geocoder rather than fall back; its changes are signed with its name.
+        with patient_lookups(), attributed(reason=command_reason("geocode_clinics")):
             report = clinics_relocate(progress)
         self.stdout.write(report.summary())
         for line in report.failures:

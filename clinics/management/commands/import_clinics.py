@@ -8,6 +8,7 @@ from import_export.results import RowResult
 from tqdm import tqdm
 
 from clinics.geocoding import patient_lookups
+from clinics.history import attributed, command_reason
 from clinics.importing import ClinicResource, error_lines
 from clinics.spreadsheets import FORMATS, UnreadableFile, read_sheet
 
@@ -66,7 +67,8 @@ class Command(BaseCommand):
             file=ProgressFile(self.stderr),
         ) as progress:
             resource = ClinicResource(on_row=progress.update)
-            with patient_lookups():  # new clinics wait their turn for the geocoder rather than fall back
+            # New clinics wait their turn for the geocoder rather than fall back; changes are signed with the command.
+            with patient_lookups(), attributed(reason=command_reason("import_clinics")):
                 result = resource.import_data(dataset, dry_run=dry_run)
 
         problems = error_lines(result)

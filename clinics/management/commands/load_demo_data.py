@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clinics.demo_data import load_demo_conditions, load_demo_data
+from clinics.history import attributed, command_reason
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "rockvalley-demo"
@@ -23,7 +24,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        services, clinics = load_demo_data()
+        with attributed(reason=command_reason("load_demo_data")):
+            services, clinics = load_demo_data()
         self.stdout.write(f"Services: {services.summary()}")
         self.stdout.write(f"Clinics: {clinics.summary()}")
         self.stdout.write(f"Conditions: {load_demo_conditions().summary()}")
