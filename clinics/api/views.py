@@ -28,6 +28,7 @@ from clinics.models import Clinic, Service
 from clinics.search.nearby import search_nearby
 from clinics.search.params import InvalidSearch, parse_search
 from clinics.throttling import AnonThrottle, SearchThrottle
+from demand.recording import record_search
 
 ERROR_SCHEMA = inline_serializer(
     "Error",
@@ -151,6 +152,7 @@ class NearestClinicsView(APIView):
         found = search_nearby(params)
         if isinstance(found, GeocodeFailure):
             raise GeocodeError(found)
+        record_search(found)
         origin = found.origin
         return Response(
             {
