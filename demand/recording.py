@@ -187,7 +187,8 @@ def _write(key: Key, tally: Tally) -> None:
                     nearest_miles=tally.nearest if tally.measured else tally.nearest_open,
                 )
         except IntegrityError:  # another process made the row since the UPDATE found none
-            rows.update(**changes)
+            if not rows.update(**changes):
+                raise RuntimeError(f"search demand row {key} neither updated nor inserted") from None
 
 
 def _enabled() -> bool:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import date, time
 
 import pytest
 import time_machine
 import zipcodes
 from django.db import DatabaseError
+from django.db.models import QuerySet
 from geopy.distance import great_circle
 
 from demand import recording
@@ -212,3 +214,40 @@ def test_two_processes_writing_the_same_row_add_up():
     first.flush()
     second.flush()
     assert [(r["searches"], r["schedule_clicks"], r["nearest_miles"]) for r in rows()] == [(4, 1, 14)]
+
+
+def test_a_row_another_process_made_meanwhile_is_added_to_not_duplicated(monkeypatch):
+    """Our UPDATE found no row, and before our INSERT another process made it: the unique key turns ours into +n."""
+    key = (date(2026, 12, 1), "61265", "", "")
+    update = QuerySet.update
+    raced = []
+
+    def another_process_in_between(queryset, **changes):
+        if not raced:  # our first UPDATE: no row yet; the other process inserts its own just after
+            raced.append(True)
+            SearchDemand.objects.create(date=key[0], area="61265", searches=5, nearest_miles=14)
+            return 0
+        return update(queryset, **changes)
+
+    monkeypatch.setattr(QuerySet, "update", another_process_in_between)
+    tallies = Tallies()
+    tallies.add(key, Tally(searches=2, nearest=14, measured=True))
+    assert tallies.flush() == 1
+    assert [(r["searches"], r["nearest_miles"]) for r in rows()] == [(7, 14)]
+
+
+def test_searches_counted_from_many_threads_at_once_are_all_kept():
+    key = (date(2026, 12, 1), "61265", "", "")
+    tallies = Tallies()
+
+    def count() -> None:
+        for _ in range(500):
+            tallies.add(key, Tally(searches=1))
+
+    threads = [threading.Thread(target=count) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    tallies.flush()
+    assert [r["searches"] for r in rows()] == [4000]
