@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class DemandConfig(AppConfig):
-    """Where patients search and whether they find a clinic near: aggregates only, never a visit (see models.py)."""
+    """Where patients search and whether they find a clinic near: counters only, never a visit (see models.py)."""
 
     name = "demand"
     verbose_name = "Search demand"
@@ -10,7 +10,7 @@ class DemandConfig(AppConfig):
 
     def ready(self) -> None:
         # Explicit registration: the project uses SimpleAdminConfig (no autodiscovery).
-        from demand import admin, recording
+        from demand import admin  # noqa: F401
+        from demand.recording import connect
 
-        recording.connect()
-        del admin
+        connect()  # write the counts after responses and at exit
