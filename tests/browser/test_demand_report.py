@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from demand.models import SearchDemand
+from demand.recording import flush
 from tests.browser.conftest import Visitor, axe_violations, wait_until
 
 # (days ago, area, searches, clicks, nearest miles): a month of demand around the Quad Cities and beyond.
@@ -56,3 +58,15 @@ def test_the_report_shows_unmet_demand_on_a_map_and_a_chart(visitor: Visitor, sc
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#unmet-table tbody tr")).to_have_count(2)
     wait_until(page, "document.querySelectorAll('#demand-map path.leaflet-interactive').length === 2")
+
+
+def test_a_search_and_its_schedule_click_are_counted_under_the_zip(visitor: Visitor):
+    page = visitor.page()
+    page.goto("/find/?q=61265")
+    page.locator("[data-result-list] > li").first.get_by_role("link", name=re.compile("^Schedule")).click()
+    expect(page.get_by_role("heading", name="Online scheduling")).to_be_visible()  # the stored URL, reached
+    flush()  # the live server runs in this process: its counts wait in the same memory
+    assert list(SearchDemand.objects.values_list("area", "services", "searches", "schedule_clicks")) == [
+        ("61265", "", 1, 1)
+    ]
+    assert page.context.cookies() == []
