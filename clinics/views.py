@@ -7,6 +7,7 @@ script from data attributes, so the pages work with JavaScript off.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -40,6 +41,8 @@ from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchPa
 from clinics.search.ranking import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
 from clinics.throttling import AnonThrottle, page_wait, search_wait
+from demand.recording import record_search, search_area
+from demand.views import schedule_link
 
 log = logging.getLogger(__name__)
 
@@ -62,11 +65,19 @@ class ClinicCard:
     address: str
     phone_tel: str
     schedule_url: str  # safe to link: http(s) only
+    schedule_link: str  # what the Schedule button links to: our counting redirect to schedule_url (demand/views.py)
 
 
-def clinic_card(clinic: Clinic) -> ClinicCard:
+def clinic_card(clinic: Clinic, *, area: str = "", services: Sequence[str] = ()) -> ClinicCard:
+    """``area`` and ``services``: the search the card is shown for, so a Schedule click counts under it."""
+    schedule_url = web_url(clinic.schedule_url)
     return ClinicCard(
-        clinic, clinic.get_absolute_url(), clinic.one_line_address, clinic.phone_tel, web_url(clinic.schedule_url)
+        clinic,
+        clinic.get_absolute_url(),
+        clinic.one_line_address,
+        clinic.phone_tel,
+        schedule_url,
+        schedule_link(clinic.slug, area, services) if schedule_url else "",
     )
 
 
@@ -169,13 +180,14 @@ def distance_words(miles: float, approximate: bool) -> tuple[str, str]:
     return f"{number} mi", f"{number} miles away"
 
 
-def _rows(matches: list[ClinicMatch]) -> list[ResultRow]:
+def _rows(matches: list[ClinicMatch], area: str = "", filters: Sequence[str] = ()) -> list[ResultRow]:
     rows = []
     for rank, match in enumerate(matches, start=1):
         clinic = match.clinic
         shown, spoken = distance_words(match.distance_miles, clinic.location_is_approximate)
         services = [service.name for service in clinic.services.all()]
-        rows.append(ResultRow(rank, match, shown, spoken, clinic_card(clinic), clinic.directions_url, services))
+        card = clinic_card(clinic, area=area, services=filters)
+        rows.append(ResultRow(rank, match, shown, spoken, card, clinic.directions_url, services))
     return rows
 
 
@@ -210,6 +222,7 @@ def find(request: HttpRequest) -> HttpResponse:
     if isinstance(found, GeocodeFailure):
         context["failure"] = found
     else:
+        record_search(found, condition=parsed.condition.slug if parsed.condition else "")
         context.update(_results_context(request, found, parsed.limit, parsed.radius_miles))
         context["heading"] = parsed.condition.treated if parsed.condition else "Clinics"
     return render(request, "clinics/find.html", context)
@@ -217,7 +230,7 @@ def find(request: HttpRequest) -> HttpResponse:
 
 def _results_context(request: HttpRequest, found: NearbyClinics, limit: int, radius: float) -> dict[str, Any]:
     matches = found.result.matches
-    rows = _rows(matches)
+    rows = _rows(matches, search_area(found.origin), found.result.query.services)
     count = len(rows)
     within = found.result.any_within_radius
     origin = found.origin
@@ -403,6 +416,7 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "clinic": clinic,
             "schedule_url": web_url(clinic.schedule_url),
+            "schedule_link": schedule_link(clinic.slug) if web_url(clinic.schedule_url) else "",
             "website_url": web_url(clinic.website_url),
             "status": status,
             "week": week,
@@ -446,6 +460,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        "Disallow: /go/",
         "",
         f"Sitemap: {public_url(request, reverse('clinics:sitemap'))}",
         "",

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "django_guid",
     "simple_history",
     "clinics",
+    "demand",
 ]
 
 MIDDLEWARE = [
@@ -418,3 +419,20 @@ if CLINIC_LIST_ALL_MAX < 0:
     raise ImproperlyConfigured(f"CLINIC_LIST_ALL_MAX must be 0 or more, not {CLINIC_LIST_ALL_MAX}")
 if not 1 <= CLINIC_LIST_PAGE_SIZE <= 500:
     raise ImproperlyConfigured(f"CLINIC_LIST_PAGE_SIZE must be from 1 to 500, not {CLINIC_LIST_PAGE_SIZE}")
+
+# --- Search demand (demand/) -------------------------------------------------------------------
+# Searches are counted per day, area (5-digit ZIP or city) and filter, never per visitor (demand/models.py).
+# Counts wait in each process's memory and are written after a response, at most every SEARCH_DEMAND_FLUSH_SECONDS
+# (0: after every request), so no search waits for the database; a process killed outright loses its last interval.
+SEARCH_DEMAND_RECORDING = envbool("SEARCH_DEMAND_RECORDING", True)
+SEARCH_DEMAND_FLUSH_SECONDS = envfloat("SEARCH_DEMAND_FLUSH_SECONDS", 10.0)
+# Rows older than this many days are deleted by `manage.py purge_search_demand` (run it daily).
+SEARCH_DEMAND_RETENTION_DAYS = envint("SEARCH_DEMAND_RETENTION_DAYS", 395)
+# The report's default for "far": an area whose nearest clinic is farther than this is unmet demand.
+SEARCH_DEMAND_UNMET_MILES = envint("SEARCH_DEMAND_UNMET_MILES", 30)
+if SEARCH_DEMAND_FLUSH_SECONDS < 0:
+    raise ImproperlyConfigured(f"SEARCH_DEMAND_FLUSH_SECONDS must be 0 or more, not {SEARCH_DEMAND_FLUSH_SECONDS}")
+if SEARCH_DEMAND_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(f"SEARCH_DEMAND_RETENTION_DAYS must be 1 or more, not {SEARCH_DEMAND_RETENTION_DAYS}")
+if SEARCH_DEMAND_UNMET_MILES < 0:
+    raise ImproperlyConfigured(f"SEARCH_DEMAND_UNMET_MILES must be 0 or more, not {SEARCH_DEMAND_UNMET_MILES}")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),
+    path("", include("demand.urls")),
     path("", include("clinics.urls")),
 ]
 

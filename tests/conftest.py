@@ -28,6 +28,7 @@ from clinics.outage import pause as database_pause
 from clinics.search import details
 from clinics.search.ranking import directory as directory_size
 from clinics.shared_cache import breaker
+from demand.recording import tallies as demand_tallies
 from tests.fakes import FakeGeocoder
 
 # Asking for any of these (directly or through another fixture) gives a test the database, as a django_db mark does.
@@ -51,6 +52,16 @@ def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     FakeGeocoder.reset()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_search_demand_waiting(settings: Any) -> Iterator[None]:
+    """Search counts wait in memory (demand/recording.py): each test starts with none, and none is written on its
+    own after a request (a test that wants the rows calls ``flush()``), so query counts stay exact."""
+    settings.SEARCH_DEMAND_FLUSH_SECONDS = 10**9
+    demand_tallies.discard()
+    yield
+    demand_tallies.discard()
 
 
 @pytest.fixture(autouse=True)

@@ -93,3 +93,14 @@ def test_results_page_says_which_condition_it_searched_for(demo_data, client):
 def test_results_page_condition_without_place_asks_where(demo_data, client):
     page = client.get("/find/", {"q": "sciatica"}).content.decode()
     assert "Where should we look for clinics that treat sciatica?" in page
+
+
+def test_a_search_by_condition_is_counted_under_its_condition(demo_data, client):
+    from demand.models import SearchDemand
+    from demand.recording import flush
+
+    client.get("/find/", {"q": "vertigo near 61265"})
+    client.get("/api/v1/clinics/nearest/", {"q": "61265", "condition": "vertigo-and-dizziness"})
+    flush()
+    row = SearchDemand.objects.get()
+    assert (row.area, row.condition, row.searches) == ("61265", "vertigo-and-dizziness", 2)

@@ -29,6 +29,7 @@ from clinics.search.nearby import search_nearby
 from clinics.search.params import InvalidSearch, parse_search
 from clinics.suggest import LIMIT, suggest
 from clinics.throttling import AnonThrottle, SearchThrottle
+from demand.recording import record_search
 
 ERROR_SCHEMA = inline_serializer(
     "Error",
@@ -152,6 +153,7 @@ class NearestClinicsView(APIView):
         found = search_nearby(params)
         if isinstance(found, GeocodeFailure):
             raise GeocodeError(found)
+        record_search(found, condition=params.condition.slug if params.condition else "")
         origin = found.origin
         return Response(
             {

@@ -30,7 +30,8 @@ def test_zip_search_lists_clinics_nearest_first_with_call_and_schedule_links(cli
     for match in expected.result.matches:
         clinic = match.clinic
         assert f'href="tel:{clinic.phone_tel}"' in page
-        assert f'href="{clinic.schedule_url}" data-schedule>Schedule' in page
+        # Counted under the search it came from, then redirected to the clinic's stored schedule URL.
+        assert f'href="/go/schedule/{clinic.slug}/?from=61265" rel="nofollow" data-schedule>Schedule' in page
         assert f'href="{clinic.get_absolute_url()}"' in page
     distances = [float(d) for d in re.findall(r'data-distance="[^"]*?([\d.]+) mi"', page)]
     assert distances == sorted(distances)

@@ -95,7 +95,8 @@
     box.appendChild(title);
     box.appendChild(el("p", "rv-popup__address", data.address));
     box.appendChild(el("p", "rv-popup__distance", data.distance + " away"));
-    if (/^https?:\/\//i.test(data.scheduleUrl || "")) {
+    // Our own counting redirect (/go/schedule/...), or a web address; never a javascript: URL.
+    if (/^(https?:\/\/|\/go\/)/i.test(data.scheduleUrl || "")) {
       var schedule = el("a", "btn btn--primary btn--small rv-popup__schedule", "Schedule");
       schedule.href = data.scheduleUrl;
       schedule.appendChild(el("span", "visually-hidden", " at " + data.name));
