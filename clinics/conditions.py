@@ -110,6 +110,11 @@ class Catalogue:
         self._index = index
         self._longest = max((len(key) for key in index), default=0)
 
+    def treated_by(self, services: Iterable[str]) -> list[ConditionEntry]:
+        """The conditions one of these services (slugs) treats: what a clinic offering them can help with."""
+        offered = set(services)
+        return [entry for entry in self.entries if offered.intersection(entry.services)]
+
     def match(self, text: str) -> ConditionMatch | None:
         """The condition named in ``text`` (the longest phrase found; the first of equals), or None.
 

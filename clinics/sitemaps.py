@@ -1,7 +1,8 @@
 """The sitemap: an index (/sitemap.xml) of sections, each in pages of at most ``SITEMAP_PAGE_SIZE`` addresses.
 
 Sections: "pages" (the home page, the clinic list and, when the directory is large enough to be listed by
-state, every page of every state: clinics/views.py) and "clinics" (every active clinic). Django's index view
+state, every page of every state: clinics/views.py), "conditions" (each condition's page) and "clinics" (every
+active clinic). Django's index view
 lists each section's pages (/sitemap-clinics.xml?p=2), so no answer grows with the directory. Links are on
 settings.SITE_URL when it is set, else on the request's own host.
 """
@@ -24,7 +25,7 @@ from django.urls import reverse
 from clinics.counts import state_counts
 from clinics.links import public_url
 from clinics.listing import lists_every_clinic, state_page_url
-from clinics.models import Clinic
+from clinics.models import Clinic, Condition
 
 # Google's limit is 50,000 addresses a file; Django's template writes about 10,000 a second, so a page of
 # this many takes a fifth of a second (100,000 clinics: 50 pages).
@@ -83,7 +84,21 @@ class ClinicSitemap(_PublicAddress):
         return latest
 
 
-SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {"pages": PagesSitemap, "clinics": ClinicSitemap}
+class ConditionSitemap(_PublicAddress):
+    """Each condition's page, where articles about it link."""
+
+    priority = 0.7
+    changefreq = "monthly"
+
+    def items(self) -> QuerySet[Condition]:
+        return Condition.objects.order_by("slug").only("slug")
+
+
+SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {
+    "pages": PagesSitemap,
+    "conditions": ConditionSitemap,
+    "clinics": ClinicSitemap,
+}
 
 
 def sitemap_index(request: HttpRequest) -> HttpResponse:

@@ -34,7 +34,8 @@ from clinics.listing import (
     state_page_url,
 )
 from clinics.maps import leaflet_options
-from clinics.models import Clinic, Service
+from clinics.conditions import catalogue
+from clinics.models import Clinic, Condition, Service
 from clinics.request_log import current_request_id
 from clinics.search.nearby import NearbyClinics, search_nearby
 from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search
@@ -425,6 +426,7 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "zone_name": ZONE_NAMES.get(zone.key, zone.key.replace("_", " ")),
             "zone_abbreviation": status.local_time.tzname() or "",
             "services": services,
+            "conditions": catalogue.get().treated_by(service.slug for service in services),
             "state_name": US_STATES.get(clinic.state, clinic.state),
             "state_url": state_list_url(clinic.state, state_counts.get()),
             "url": url,
@@ -497,3 +499,53 @@ def server_error(request: HttpRequest) -> HttpResponse:
     except Exception:  # the error page itself must never fail
         log.exception("500.html could not be rendered")
         return HttpResponseServerError("<h1>Something went wrong</h1><p>Please try again in a moment.</p>")
+
+
+# --- Conditions: what patients name, and the clinics whose services treat it ------------------------------
+
+CONDITION_CLINICS_SHOWN = 24
+
+
+@require_safe
+def condition_index(request: HttpRequest) -> HttpResponse:
+    """Every condition in the catalogue, each leading to its page."""
+    return render(
+        request,
+        "clinics/condition_index.html",
+        {
+            "conditions": Condition.objects.order_by("name").only("name", "slug", "description"),
+            "canonical_url": public_url(request, reverse("clinics:conditions")),
+        },
+    )
+
+
+@require_safe
+def condition_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A condition's page, for articles about it to link to: what it is, the services, the search, the clinics.
+
+    The clinics are the first few by state and city (bounded at any directory size); the search box, set to the
+    condition, finds the nearest.
+    """
+    condition = get_object_or_404(Condition.objects.prefetch_related("services"), slug=slug)
+    services = [service for service in condition.services.all() if not service.is_retired]
+    clinics = list(
+        Clinic.objects.active()
+        .filter(services__in=services)
+        .distinct()
+        .order_by("state", "city", "name")
+        .only(*CARD_FIELDS)[: CONDITION_CLINICS_SHOWN + 1]
+    )
+    return render(
+        request,
+        "clinics/condition.html",
+        {
+            **search_form_context(),
+            "condition_value": condition.slug,
+            "condition": condition,
+            "treated": f"Clinics that treat {condition.phrase or condition.name}",
+            "services": services,
+            "cards": [clinic_card(clinic) for clinic in clinics[:CONDITION_CLINICS_SHOWN]],
+            "more_clinics": len(clinics) > CONDITION_CLINICS_SHOWN,
+            "canonical_url": public_url(request, condition.get_absolute_url()),
+        },
+    )

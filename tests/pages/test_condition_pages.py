@@ -1,0 +1,60 @@
+"""Condition pages: /conditions/ and /conditions/<slug>/, linked from articles; and the conditions a clinic treats."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinics.models import Clinic, Condition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_condition_page_has_description_search_services_and_the_clinics_that_treat_it(demo_data, client):
+    response = client.get("/conditions/vertigo-and-dizziness/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<h1>Vertigo and dizziness</h1>" in page
+    assert "Vestibular rehabilitation treats dizziness, vertigo and balance problems" in page
+    assert "Clinics that treat vertigo and dizziness" in page
+    # The search box is set to the condition, so the nearest search keeps it.
+    assert '<input type="hidden" name="condition" value="vertigo-and-dizziness">' in page
+    # Only clinics offering the service, computed independently of the view.
+    treating = set(Clinic.objects.filter(services__slug="vestibular-rehabilitation").values_list("slug", flat=True))
+    assert treating == {"cedar-rapids-pci-vestibular-clinic"}
+    assert "/clinics/cedar-rapids-pci-vestibular-clinic/" in page
+    assert "/clinics/moline-valley-view/" not in page
+
+
+def test_a_sample_mapping_says_so_to_visitors(demo_data, client):
+    assert "has not yet been reviewed" in client.get("/conditions/sciatica/").content.decode()
+    assert "has not yet been reviewed" not in client.get("/conditions/pinched-nerve/").content.decode()
+
+
+def test_unknown_condition_page_is_a_404(demo_data, client):
+    assert client.get("/conditions/broken-heart/").status_code == 404
+
+
+def test_condition_index_links_every_condition(demo_data, client):
+    page = client.get("/conditions/").content.decode()
+    for slug in Condition.objects.values_list("slug", flat=True):
+        assert f'href="/conditions/{slug}/"' in page
+
+
+def test_searching_from_a_condition_page_keeps_the_condition(demo_data, client):
+    page = client.get("/find/", {"q": "61265", "condition": "parkinsons-disease"}).content.decode()
+    assert "Clinics that treat Parkinson’s disease near" in page
+    assert '<input type="hidden" name="condition" value="parkinsons-disease">' in page
+
+
+def test_clinic_page_lists_the_conditions_its_services_treat(demo_data, client):
+    page = client.get("/clinics/cedar-rapids-pci-vestibular-clinic/").content.decode()
+    for slug in ("vertigo-and-dizziness", "balance-problems", "parkinsons-disease", "pinched-nerve"):
+        assert f'href="/conditions/{slug}/"' in page
+    assert 'href="/conditions/hand-or-wrist-injury/"' not in page
+
+
+def test_condition_pages_are_in_the_sitemap(demo_data, client):
+    index = client.get("/sitemap.xml").content.decode()
+    assert "sitemap-conditions.xml" in index
+    section = client.get("/sitemap-conditions.xml").content.decode()
+    assert "/conditions/pinched-nerve/" in section
