@@ -38,7 +38,7 @@ from clinics.editing import (
 )
 from clinics.hours import Interval, first_overlap
 from clinics.import_uploads import ImportUploadStorage, UploadExpired, sweep_uploads
-from clinics.importing import ClinicResource
+from clinics.importing import IMPORT_COLUMNS, ClinicResource
 from clinics.locating import Outcome
 from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service
 from clinics.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS, UnreadableFile, check_upload_size
@@ -210,10 +210,15 @@ class ClinicAdmin(ImportExportModelAdmin):
         """The import page. An upload whose preview offers nothing to confirm is deleted at once."""
         sweep_uploads()
         response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
         upload = request.FILES.get("import_file")
         stored_as = getattr(upload, "tmp_storage_name", None)
-        if stored_as and not (getattr(response, "context_data", None) or {}).get("confirm_form"):
+        if stored_as and not context.get("confirm_form"):
             ImportUploadStorage(name=stored_as).remove()
+        if "fields_list" in context and not any(columns for _, columns in context["fields_list"]):
+            # django-import-export lists no columns when the file could not be read; staff need them most then.
+            resource = ClinicResource()
+            context["fields_list"] = [(resource.get_display_name(), IMPORT_COLUMNS)]
         return response
 
     def add_data_read_fail_error_to_form(self, form: forms.Form, e: Exception) -> None:
