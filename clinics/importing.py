@@ -20,7 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from diff_match_patch import diff_match_patch
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.encoding import force_str
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
@@ -164,6 +168,32 @@ IMPORT_COLUMNS = [
 ]
 
 
+# How a preview marks a change: classes (import.css colours them), never style attributes, which the
+# Content-Security-Policy refuses (django-import-export's own diff writes <ins style="background:...">).
+DIFF_TAGS = {
+    diff_match_patch.DIFF_INSERT: "ins",
+    diff_match_patch.DIFF_DELETE: "del",
+    diff_match_patch.DIFF_EQUAL: "span",
+}
+
+
+class ClinicDiff(resources.Diff):
+    """A preview row's cells: what the import changes in each, as HTML without inline styles."""
+
+    def as_html(self) -> list[SafeString]:
+        cells = []
+        matcher = diff_match_patch()
+        for before, after in zip(self.left, self.right, strict=False):
+            if before != after and self.new:
+                before = ""
+            changes = matcher.diff_main(force_str(before), force_str(after))
+            matcher.diff_cleanupSemantic(changes)
+            cells.append(
+                mark_safe("".join(f"<{DIFF_TAGS[op]}>{escape(text)}</{DIFF_TAGS[op]}>" for op, text in changes))
+            )
+        return cells
+
+
 class ClinicResource(resources.ModelResource):
     services = fields.Field(attribute="services", column_name="services", widget=ServiceSlugsWidget())
     hours = HoursField(column_name="hours")
@@ -191,6 +221,9 @@ class ClinicResource(resources.ModelResource):
     @classmethod
     def get_result_class(cls) -> type[Result]:
         return SheetResult
+
+    def get_diff_class(self) -> type[resources.Diff]:
+        return ClinicDiff
 
     def handle_import_error(self, result: Any, error: Exception, raise_errors: bool = False) -> None:
         """A whole-file error: staff see its message; the traceback goes to the log, not the page."""

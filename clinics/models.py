@@ -69,7 +69,8 @@ class Service(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        """As staff see it in the admin's choosers and filters; visitors' pages use ``name``."""
+        return f"{self.name} (retired)" if self.is_retired else self.name
 
 
 # Paths beside /api/v1/clinics/<slug>/ that a clinic's slug must not take.
