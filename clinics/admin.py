@@ -7,6 +7,7 @@ location picker of ours (static/clinics/admin/location_picker.js) on django-leaf
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 # Registers django-axes's sign-in attempts with this admin site (no autodiscovery here, see settings):
@@ -334,10 +335,17 @@ class ClinicAdmin(ImportExportModelAdmin):
 CLINICS_NAMED = 10
 
 
-def _offered_by(service: Service, names: list[str]) -> str:
-    shown = ", ".join(names[:CLINICS_NAMED])
-    more = len(names) - CLINICS_NAMED
-    return f"{service.name}: offered by {shown}" + (f" and {more} more" if more > 0 else "")
+@dataclass(frozen=True)
+class OfferedBy:
+    """A service that cannot be deleted, as its delete page lists it (and the retire button sends it)."""
+
+    service: Service
+    clinic_names: list[str]
+
+    def __str__(self) -> str:
+        shown = ", ".join(self.clinic_names[:CLINICS_NAMED])
+        more = len(self.clinic_names) - CLINICS_NAMED
+        return f"{self.service.name}: offered by {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 @admin.register(Service)
@@ -366,7 +374,7 @@ class ServiceAdmin(admin.ModelAdmin):
         """A service some clinic offers is "protected": Django then refuses to delete it, and our template says
         which clinics use it and offers to retire it instead."""
         to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        in_use = [_offered_by(service, names) for service in objs if (names := clinics_using(service))]
+        in_use = [OfferedBy(service, names) for service in objs if (names := clinics_using(service))]
         return to_delete, counts, perms_needed, in_use or protected
 
     def delete_model(self, request: HttpRequest, obj: Service) -> None:

@@ -91,16 +91,25 @@ def test_the_admin_retire_button_on_the_delete_page_retires_the_service(demo_dat
     assert service.clinics.count() == 2  # kept on the clinics for the record
 
 
-def test_bulk_delete_of_services_in_use_deletes_none_and_names_the_clinics(demo_data, staff_client):
-    chosen = Service.objects.filter(slug__in=["aquatic-therapy", "hand-therapy"])
+def test_bulk_delete_of_services_in_use_deletes_none_names_the_clinics_and_offers_to_retire_those(
+    demo_data, staff_client
+):
+    chosen = Service.objects.filter(slug__in=["aquatic-therapy", "lsvt-big", "hand-therapy"])
     data = {"action": "delete_selected", "_selected_action": [str(pk) for pk in chosen.values_list("pk", flat=True)]}
     page_html = staff_client.post(reverse("admin:clinics_service_changelist"), data).content.decode()
     page = text_of(page_html)
-    assert "These services can't be deleted: clinics offer them" in page
+    assert "Nothing was deleted: clinics offer the services below" in page
     assert "Aquatic therapy: offered by Davenport – Northwest, Moline – Valley View" in page
+    assert "LSVT BIG: offered by Cedar Rapids – PCI Vestibular Clinic" in page
+    assert "Hand therapy" not in page  # no clinic offers it: nothing to retire
+    assert "object (" not in page
     assert 'value="Retire these services"' in page_html
+    retire_form = page_html[page_html.index('action="/admin/clinics/service/"') :]
+    retire_form = retire_form[: retire_form.index("</form>")]
+    in_use = Service.objects.filter(slug__in=["aquatic-therapy", "lsvt-big"]).values_list("pk", flat=True)
+    assert sorted(map(int, re.findall(r'name="_selected_action" value="(\d+)"', retire_form))) == sorted(in_use)
     staff_client.post(reverse("admin:clinics_service_changelist"), {**data, "post": "yes"})
-    assert Service.objects.filter(slug__in=["aquatic-therapy", "hand-therapy"]).count() == 2
+    assert Service.objects.filter(slug__in=["aquatic-therapy", "lsvt-big", "hand-therapy"]).count() == 3
 
 
 def test_bulk_delete_of_unused_services_still_deletes_them(demo_data, staff_client):
