@@ -46,9 +46,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
 
         ``including`` adds these current services whoever offers them (the one a link chose stays chosen).
         """
-        in_use = models.Exists(
-            Clinic.services.through.objects.filter(service=models.OuterRef("pk"), clinic__is_active=True)
-        )
+        in_use = models.Exists(Clinic.objects.active().filter(services=models.OuterRef("pk")))
         return self.current().filter(in_use | models.Q(slug__in=list(including)))
 
 
