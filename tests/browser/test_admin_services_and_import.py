@@ -62,6 +62,18 @@ def test_the_import_preview_shows_every_problem_beside_its_row_within_the_page(
     assert box.evaluate("box => box.getBoundingClientRect().right") <= LAPTOP["width"]
     page.locator("#import-problems").scroll_into_view_if_needed()
     page.screenshot(path=screenshots / "admin-import-every-bad-row-1366.png", full_page=True)
+    # Scrolled to the row's last cells (hours), its number and problems stay in view beside them.
+    box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    last_row = rows.nth(len(bad_rows) - 1)
+    problems_left = last_row.locator(".import-problems__list").evaluate("cell => cell.getBoundingClientRect().left")
+    box_left = box.evaluate("box => box.getBoundingClientRect().left")
+    assert problems_left - box_left < 60, "the problems scrolled out of view"
+    hours_cell = last_row.get_by_role("cell", name="Tuesday at noon", exact=True)
+    problems_right = last_row.locator(".import-problems__list").evaluate("cell => cell.getBoundingClientRect().right")
+    hours_left = hours_cell.evaluate("cell => cell.getBoundingClientRect().left")
+    box_right = box.evaluate("box => box.getBoundingClientRect().right")
+    assert problems_right <= hours_left < box_right, "the hours cell is hidden"
+    page.screenshot(path=screenshots / "admin-import-every-bad-row-scrolled-1366.png", full_page=True)
     errors_before_axe = len(visitor.errors)
     assert axe_violations(page) == []
     # axe-core sets inline styles while it inspects the admin's page, which the policy refuses: axe's doing, not ours.
