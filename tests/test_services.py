@@ -16,7 +16,7 @@ from clinics.editing import ServiceInUse, service_delete, services_set_retired
 from clinics.importing import ClinicResource
 from clinics.models import Clinic, Service
 from tests.factories import ClinicFactory, ServiceFactory
-from tests.pages.reading import html, result_slugs, text_of
+from tests.pages.reading import html, jsonld, result_slugs, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -144,8 +144,10 @@ def test_the_service_list_shows_which_are_retired(demo_data, staff_client):
 def test_a_retired_service_is_not_shown_on_the_clinic_page_or_in_the_api(demo_data, client):
     retire("aquatic-therapy")
     clinic = Clinic.objects.get(slug="moline-valley-view")
-    page = text_of(html(client.get(clinic.get_absolute_url())))
+    page_html = html(client.get(clinic.get_absolute_url()))
+    page = text_of(page_html)
     assert "Aquatic therapy" not in page and "Physical therapy" in page
+    assert [service["name"] for service in jsonld(page_html)["availableService"]] == ["Physical therapy"]
     detail = client.get(f"/api/v1/clinics/{clinic.slug}/").json()
     listed = next(
         c for c in client.get("/api/v1/clinics/", {"state": "IL"}).json()["results"] if c["slug"] == clinic.slug
