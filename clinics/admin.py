@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 # Registers django-axes's sign-in attempts with this admin site (no autodiscovery here, see settings):
@@ -53,7 +54,7 @@ from clinics.editing import (
 from clinics.fields import ZIP_RE
 from clinics.hours import Interval, first_overlap
 from clinics.import_uploads import ImportUploadStorage, UploadExpired, sweep_uploads
-from clinics.importing import ClinicResource
+from clinics.importing import IMPORT_COLUMNS, ClinicResource
 from clinics.locating import Outcome
 from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service
 from clinics.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS, UnreadableFile, check_upload_size
@@ -348,10 +349,15 @@ class ClinicAdmin(ImportExportModelAdmin):
         """The import page. An upload whose preview offers nothing to confirm is deleted at once."""
         sweep_uploads()
         response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
         upload = request.FILES.get("import_file")
         stored_as = getattr(upload, "tmp_storage_name", None)
-        if stored_as and not (getattr(response, "context_data", None) or {}).get("confirm_form"):
+        if stored_as and not context.get("confirm_form"):
             ImportUploadStorage(name=stored_as).remove()
+        if "fields_list" in context and not any(columns for _, columns in context["fields_list"]):
+            # django-import-export lists no columns when the file could not be read; staff need them most then.
+            resource = ClinicResource()
+            context["fields_list"] = [(resource.get_display_name(), IMPORT_COLUMNS)]
         return response
 
     def add_data_read_fail_error_to_form(self, form: forms.Form, e: Exception) -> None:
@@ -539,10 +545,17 @@ class ClinicAdmin(ImportExportModelAdmin):
 CLINICS_NAMED = 10
 
 
-def _offered_by(service: Service, names: list[str]) -> str:
-    shown = ", ".join(names[:CLINICS_NAMED])
-    more = len(names) - CLINICS_NAMED
-    return f"{service.name}: offered by {shown}" + (f" and {more} more" if more > 0 else "")
+@dataclass(frozen=True)
+class OfferedBy:
+    """A service that cannot be deleted, as its delete page lists it (and the retire button sends it)."""
+
+    service: Service
+    clinic_names: list[str]
+
+    def __str__(self) -> str:
+        shown = ", ".join(self.clinic_names[:CLINICS_NAMED])
+        more = len(self.clinic_names) - CLINICS_NAMED
+        return f"{self.service.name}: offered by {shown}" + (f" and {more} more" if more > 0 else "")
 
 
 @admin.register(Service)
@@ -571,7 +584,7 @@ class ServiceAdmin(admin.ModelAdmin):
         """A service some clinic offers is "protected": Django then refuses to delete it, and our template says
         which clinics use it and offers to retire it instead."""
         to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        in_use = [_offered_by(service, names) for service in objs if (names := clinics_using(service))]
+        in_use = [OfferedBy(service, names) for service in objs if (names := clinics_using(service))]
         return to_delete, counts, perms_needed, in_use or protected
 
     def delete_model(self, request: HttpRequest, obj: Service) -> None:

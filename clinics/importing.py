@@ -2,7 +2,9 @@
 
 Rows are matched by slug. Every row is validated like the admin form (full_clean), an
 imported clinic without coordinates is located as on save, and a file with any bad row
-changes nothing: the admin shows each row's error instead. Rows are numbered as in the
+changes nothing: the admin shows each row's errors instead. Each row is checked whole, in
+one pass (``check_row``): its fields, hours, services and slug together, so one preview lists
+every problem of every row, never one kind of problem per try. Rows are numbered as in the
 spreadsheet, the column names being row 1. A slug on two rows is an error on the second,
 naming the first, never a silent merge.
 
@@ -15,16 +17,21 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from diff_match_patch import diff_match_patch
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.encoding import force_str
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
 from clinics import history
 from clinics.addresses import fill_from_zip
 from clinics.editing import clinic_save, mark_changed, replace_hours
-from clinics.hours import hours_from_text, hours_to_text
+from clinics.hours import Interval, hours_from_text, hours_to_text
 from clinics.models import CONTACT_FIELDS, Clinic, Service
 from clinics.search.params import split_slugs
 from clinics.spreadsheets import escape_formula, unescape_formula
@@ -65,33 +72,135 @@ def escape_cell(column: str, value: Any) -> Any:
     return escape_formula(value)
 
 
+@dataclass(frozen=True)
+class ProblemRow:
+    """A row that cannot be imported, as the admin's preview shows it: every problem beside the row's own cells."""
+
+    number: int  # as in the spreadsheet
+    problems: list[tuple[str, str]]  # (column, or "" for the row as a whole; message)
+    cells: list[tuple[str, bool]]  # the row's cells in the file's order, and whether each has a problem
+
+
 class SheetResult(Result):
     """An import's result, its rows numbered as in the spreadsheet (``sheet_row``) for the admin and the command."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.headers: list[str] = []  # the file's columns, in its order
+        # Each invalid row's cells as the file has them (django-import-export keeps them in its own column order).
+        self.file_cells: dict[int, list[Any]] = {}
+
     def append_invalid_row(self, number: int, row: Any, validation_error: ValidationError) -> None:
+        self.file_cells[sheet_row(number)] = list(row.values())
         super().append_invalid_row(sheet_row(number), row, validation_error)
 
     def row_errors(self) -> list[tuple[int, list[Error]]]:
         return [(sheet_row(error_row.number), error_row.errors) for error_row in self.error_rows]
 
+    def problem_rows(self) -> list[ProblemRow]:
+        """Every invalid row with all its problems, in the file's column order (then anything about the whole row)."""
+        rows = []
+        for invalid in self.invalid_rows:
+            order = {name: index for index, name in enumerate(self.headers)}
+            columns = sorted(invalid.error_dict, key=lambda name: order.get(name, len(order)))
+            problems = [
+                ("" if column == NON_FIELD_ERRORS else column, str(message))
+                for column in columns
+                for message in invalid.error_dict[column]
+            ]
+            values = ["" if value is None else str(value) for value in self.file_cells.get(invalid.number, [])]
+            cells = [(value, name in invalid.error_dict) for name, value in zip(self.headers, values, strict=False)]
+            rows.append(ProblemRow(invalid.number, problems, cells))
+        return rows
+
 
 class ServiceSlugsWidget(widgets.ManyToManyWidget):
-    """Services as 'physical-therapy;aquatic-therapy'; an unknown slug is an error, not silently dropped."""
+    """Services as 'physical-therapy;aquatic-therapy'; an unknown slug is an error, not silently dropped.
+
+    A retired service may stay on a clinic that has it (an export imports back unchanged), but not be added.
+    """
 
     def __init__(self) -> None:
         super().__init__(Service, separator=";", field="slug")
 
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
         slugs = split_slugs(str(value or "").split(";"))
-        unknown = Service.objects.unknown_slugs(slugs)
+        found = Service.objects.by_slug(slugs)
+        unknown = [slug for slug in slugs if slug not in found]
         if unknown:
             raise ValueError(f"Unknown service: {', '.join(unknown)}.")
-        return list(Service.objects.filter(slug__in=slugs))
+        retired = [slug for slug in slugs if found[slug].is_retired]
+        if retired:
+            clinic_slug = str((row or {}).get("slug") or "").strip()
+            kept = set(
+                Service.objects.filter(slug__in=retired, clinics__slug=clinic_slug).values_list("slug", flat=True)
+            )
+            added = [found[slug].name for slug in retired if slug not in kept]
+            if added:
+                raise ValueError(
+                    f"Retired service: {', '.join(added)}. Restore it under Services first to add it to a clinic."
+                )
+        return [found[slug] for slug in slugs]
+
+
+class HoursField(fields.Field):
+    """The week as text ("Mon 07:00-19:00; ..."), for the export and for the preview's columns alike.
+
+    Not a model attribute, so django-import-export would show it blank in the preview; hours are
+    written by ``after_save_instance`` (clinics/editing.py's replace_hours).
+    """
+
+    def get_value(self, instance: Clinic) -> str:
+        return hours_to_text(instance.hours.all()) if instance.pk is not None else ""
+
+
+# The columns a clinic spreadsheet may have, in the export's order: the API's fields as staff edit them, with
+# where the location came from (not just whether it is approximate), the public page, whether the clinic is
+# active, and its week as text.
+IMPORT_COLUMNS = [
+    *CONTACT_FIELDS,
+    "latitude",
+    "longitude",
+    "location_source",
+    "timezone",
+    "schedule_url",
+    "website_url",
+    "is_active",
+    "notice",
+    "services",
+    "hours",
+]
+
+
+# How a preview marks a change: classes (import.css colours them), never style attributes, which the
+# Content-Security-Policy refuses (django-import-export's own diff writes <ins style="background:...">).
+DIFF_TAGS = {
+    diff_match_patch.DIFF_INSERT: "ins",
+    diff_match_patch.DIFF_DELETE: "del",
+    diff_match_patch.DIFF_EQUAL: "span",
+}
+
+
+class ClinicDiff(resources.Diff):
+    """A preview row's cells: what the import changes in each, as HTML without inline styles."""
+
+    def as_html(self) -> list[SafeString]:
+        cells = []
+        matcher = diff_match_patch()
+        for before, after in zip(self.left, self.right, strict=False):
+            if before != after and self.new:
+                before = ""
+            changes = matcher.diff_main(force_str(before), force_str(after))
+            matcher.diff_cleanupSemantic(changes)
+            cells.append(
+                mark_safe("".join(f"<{DIFF_TAGS[op]}>{escape(text)}</{DIFF_TAGS[op]}>" for op, text in changes))
+            )
+        return cells
 
 
 class ClinicResource(resources.ModelResource):
     services = fields.Field(attribute="services", column_name="services", widget=ServiceSlugsWidget())
-    hours = fields.Field(column_name="hours")
+    hours = HoursField(column_name="hours")
 
     def __init__(self, *, on_row: Callable[[], object] | None = None, **kwargs: Any) -> None:
         """``on_row`` is called after each row, imported or not (the command's progress bar)."""
@@ -99,25 +208,14 @@ class ClinicResource(resources.ModelResource):
         self.on_row = on_row
         self.slug_rows: dict[str, int] = {}
         self.blank_rows: list[int] = []
+        # Each row's week as read from its hours cell (by spreadsheet row), written after the clinic is saved.
+        self.parsed_hours: dict[int, list[Interval]] = {}
+        self.row_number = 0  # the spreadsheet row being imported
 
     class Meta:
         model = Clinic
         import_id_fields = ["slug"]
-        # The API's fields as staff edit them: where the location came from (not just whether it is
-        # approximate), the public page, whether the clinic is active, and its week as text.
-        fields = [
-            *CONTACT_FIELDS,
-            "latitude",
-            "longitude",
-            "location_source",
-            "timezone",
-            "schedule_url",
-            "website_url",
-            "is_active",
-            "notice",
-            "services",
-            "hours",
-        ]
+        fields = IMPORT_COLUMNS
         export_order = fields
         clean_model_instances = True
         skip_unchanged = True
@@ -127,6 +225,9 @@ class ClinicResource(resources.ModelResource):
     @classmethod
     def get_result_class(cls) -> type[Result]:
         return SheetResult
+
+    def get_diff_class(self) -> type[resources.Diff]:
+        return ClinicDiff
 
     def handle_import_error(self, result: Any, error: Exception, raise_errors: bool = False) -> None:
         """A whole-file error: staff see its message; the traceback goes to the log, not the page."""
@@ -140,17 +241,21 @@ class ClinicResource(resources.ModelResource):
         would repeat the same error.
         """
         kwargs.setdefault("rollback_on_validation_errors", True)
-        self.slug_rows, self.blank_rows = {}, []
-        problem = column_problem(list(dataset.headers or []))
+        self.slug_rows, self.blank_rows, self.parsed_hours = {}, [], {}
+        headers = list(dataset.headers or [])
+        problem = column_problem(headers)
         if problem:
             result = self.get_result_class()()
             result.append_base_error(self.get_error_result_class()(ValueError(problem)))
-            return result
-        with history.one_change():  # a row's fields, hours and services: one version of its clinic
-            return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+        else:
+            with history.one_change():  # a row's fields, hours and services: one version of its clinic
+                result = super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+        result.headers = headers
+        return result
 
     def import_row(self, row: Any, instance_loader: Any, **kwargs: Any) -> RowResult:
         """A blank row between clinics is skipped (it keeps the rows after it numbered as in the spreadsheet)."""
+        self.row_number = sheet_row(kwargs["row_number"])  # for skip_row, which is not told it
         if all(value in (None, "") for value in row.values()):
             self.blank_rows.append(sheet_row(kwargs["row_number"]))
             row_result = self.get_row_result_class()()
@@ -166,16 +271,6 @@ class ClinicResource(resources.ModelResource):
         super().after_init_instance(instance, new, row, **kwargs)
         instance.pin_confirmed = str(row.get("pin_confirmed") or "").strip().lower() in CONFIRMED
 
-    def import_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
-        """The row's values, then a blank city or state taken from the ZIP (checked against it on validation)."""
-        super().import_instance(instance, row, **kwargs)
-        instance.city, instance.state = fill_from_zip(
-            city=instance.city, state=instance.state, zip_code=instance.zip_code
-        )
-
-    def dehydrate_hours(self, clinic: Clinic) -> str:
-        return hours_to_text(clinic.hours.all())
-
     def export_field(self, field: fields.Field, instance: Clinic, **kwargs: Any) -> Any:
         """Every exported cell goes through ``escape_cell``, whatever format it is written in."""
         return escape_cell(field.column_name, super().export_field(field, instance, **kwargs))
@@ -185,27 +280,55 @@ class ClinicResource(resources.ModelResource):
         for column, value in row.items():
             if isinstance(value, str):
                 row[column] = unescape_formula(value)
-        self._check_slug_once(row, sheet_row(kwargs["row_number"]))
-        # Read the hours first, so a bad hours cell is that row's error, shown beside it.
-        text = row.get("hours")
-        try:
-            row["_parsed_hours"] = None if text is None else hours_from_text(str(text))
-        except ValueError as exc:
-            raise ValidationError({"hours": [str(exc)]}) from None
 
-    def _check_slug_once(self, row: Any, number: int) -> None:
+    def import_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
+        """The row's fields set on the clinic, and the whole row checked at once (``check_row``)."""
+        errors: dict[str, Any] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        # A blank city or state is taken from the ZIP (and checked against it on validation: clinics/addresses.py).
+        instance.city, instance.state = fill_from_zip(
+            city=instance.city, state=instance.state, zip_code=instance.zip_code
+        )
+        for column, messages in self.check_row(row, sheet_row(kwargs["row_number"])).items():
+            errors.setdefault(column, []).extend(messages)
+        if errors:
+            # validate_instance adds full_clean()'s errors for every other field: one list for the row.
+            raise ValidationError(errors)
+
+    def check_row(self, row: Any, number: int) -> dict[str, list[str]]:
+        """What is wrong with a row besides its fields' own values: its slug, hours and services."""
+        errors: dict[str, list[str]] = {}
+        duplicate = self._repeated_slug(row, number)
+        if duplicate:
+            errors["slug"] = [duplicate]
+        text = row.get("hours")
+        if text is not None:
+            try:
+                self.parsed_hours[number] = hours_from_text(str(text))
+            except ValueError as exc:
+                errors["hours"] = [str(exc)]
+        if "services" in row:
+            try:
+                self.fields["services"].clean(row)
+            except ValueError as exc:
+                errors["services"] = [str(exc)]
+        return errors
+
+    def _repeated_slug(self, row: Any, number: int) -> str:
         """A clinic appears on one row only: a second row with its slug would silently overwrite the first."""
         slug = str(row.get("slug") or "").strip()
         if not slug:
-            return  # a new clinic; clinic_save gives it a slug of its own
+            return ""  # a new clinic; clinic_save gives it a slug of its own
         first = self.slug_rows.setdefault(slug, number)
         if first != number:
-            raise ValidationError(
-                {"slug": [f"Rows {first} and {number} both have the slug “{slug}”: each clinic may appear only once."]}
-            )
+            return f"Rows {first} and {number} both have the slug “{slug}”: each clinic may appear only once."
+        return ""
 
     def skip_row(self, instance: Clinic, original: Clinic, row: Any, import_validation_errors: Any = None) -> bool:
-        parsed = row.get("_parsed_hours")
+        parsed = self.parsed_hours.get(self.row_number)
         hours_changed = (
             parsed is not None
             and original.pk is not None
@@ -220,7 +343,7 @@ class ClinicResource(resources.ModelResource):
         clinic_save(clinic=instance)
 
     def after_save_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
-        parsed = row.get("_parsed_hours")
+        parsed = self.parsed_hours.get(self.row_number)
         if parsed is not None:
             replace_hours(clinic=instance, intervals=parsed)
 

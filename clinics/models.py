@@ -47,9 +47,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
 
         ``including`` adds these current services whoever offers them (the one a link chose stays chosen).
         """
-        in_use = models.Exists(
-            Clinic.services.through.objects.filter(service=models.OuterRef("pk"), clinic__is_active=True)
-        )
+        in_use = models.Exists(Clinic.objects.active().filter(services=models.OuterRef("pk")))
         return self.current().filter(in_use | models.Q(slug__in=list(including)))
 
 
@@ -70,7 +68,8 @@ class Service(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        """As staff see it in the admin's choosers and filters; visitors' pages use ``name``."""
+        return f"{self.name} (retired)" if self.is_retired else self.name
 
 
 class Condition(models.Model):

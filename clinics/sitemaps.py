@@ -1,6 +1,6 @@
 """The sitemap: an index (/sitemap.xml) of sections, each in pages of at most ``SITEMAP_PAGE_SIZE`` addresses.
 
-Sections: "pages" (the home page, the clinic list and, when the directory is large enough to be listed by
+Sections: "pages" (the home page, the clinic list, the conditions we treat and, when the directory is large enough to be listed by
 state, every page of every state: clinics/views.py), "conditions" (each condition's page) and "clinics" (every
 active clinic). Django's index view
 lists each section's pages (/sitemap-clinics.xml?p=2), so no answer grows with the directory. Links are on
@@ -56,7 +56,7 @@ class PagesSitemap(_PublicAddress):
     changefreq = "weekly"
 
     def items(self) -> list[str]:
-        pages = [reverse("clinics:home"), reverse("clinics:list")]
+        pages = [reverse("clinics:home"), reverse("clinics:list"), reverse("clinics:conditions")]
         directory = state_counts.get()
         if not lists_every_clinic(directory):
             size = settings.CLINIC_LIST_PAGE_SIZE

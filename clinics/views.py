@@ -20,6 +20,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from clinics.conditions import catalogue
 from clinics.counts import Directory, state_counts
 from clinics.geocoding import GeocodeFailure
 from clinics.health import RETRY_AFTER_SECONDS
@@ -34,7 +35,6 @@ from clinics.listing import (
     state_page_url,
 )
 from clinics.maps import leaflet_options
-from clinics.conditions import catalogue
 from clinics.models import Clinic, Condition, Service
 from clinics.request_log import current_request_id
 from clinics.search.nearby import NearbyClinics, search_nearby

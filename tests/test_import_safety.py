@@ -293,7 +293,7 @@ def test_blank_rows_between_clinics_are_skipped_and_rows_keep_their_spreadsheet_
     assert bad != lines[2]
     content = "\n".join([lines[0], lines[1], "", ",,,", bad]).encode()  # the bad row is row 5
     page = upload(staff_client, content).content.decode()
-    assert "<td>5 </td>" in page
+    assert '<th scope="row" class="import-problems__row">5</th>' in page
     assert "is not a valid choice" in page
 
 

@@ -16,7 +16,7 @@ from clinics.editing import ServiceInUse, service_delete, services_set_retired
 from clinics.importing import ClinicResource
 from clinics.models import Clinic, Service
 from tests.factories import ClinicFactory, ServiceFactory
-from tests.pages.reading import html, result_slugs, text_of
+from tests.pages.reading import html, jsonld, result_slugs, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_the_admin_delete_page_of_a_service_in_use_names_its_clinics_and_offers_
     text = text_of(page)
     assert "“Aquatic therapy” can't be deleted: clinics offer it" in text
     assert "Aquatic therapy: offered by Davenport – Northwest, Moline – Valley View" in text
-    assert "Retire this service" in text
+    assert 'value="Retire this service"' in page
     assert "object (" not in text  # never "Clinic_services object (5)"
     assert "Yes, I’m sure" not in text
     # Posting the confirmation anyway deletes nothing.
@@ -91,15 +91,25 @@ def test_the_admin_retire_button_on_the_delete_page_retires_the_service(demo_dat
     assert service.clinics.count() == 2  # kept on the clinics for the record
 
 
-def test_bulk_delete_of_services_in_use_deletes_none_and_names_the_clinics(demo_data, staff_client):
-    chosen = Service.objects.filter(slug__in=["aquatic-therapy", "hand-therapy"])
+def test_bulk_delete_of_services_in_use_deletes_none_names_the_clinics_and_offers_to_retire_those(
+    demo_data, staff_client
+):
+    chosen = Service.objects.filter(slug__in=["aquatic-therapy", "lsvt-big", "hand-therapy"])
     data = {"action": "delete_selected", "_selected_action": [str(pk) for pk in chosen.values_list("pk", flat=True)]}
-    page = text_of(staff_client.post(reverse("admin:clinics_service_changelist"), data).content.decode())
-    assert "These services can't be deleted: clinics offer them" in page
+    page_html = staff_client.post(reverse("admin:clinics_service_changelist"), data).content.decode()
+    page = text_of(page_html)
+    assert "Nothing was deleted: clinics offer the services below" in page
     assert "Aquatic therapy: offered by Davenport – Northwest, Moline – Valley View" in page
-    assert "Retire these services" in page
+    assert "LSVT BIG: offered by Cedar Rapids – PCI Vestibular Clinic" in page
+    assert "Hand therapy" not in page  # no clinic offers it: nothing to retire
+    assert "object (" not in page
+    assert 'value="Retire these services"' in page_html
+    retire_form = page_html[page_html.index('action="/admin/clinics/service/"') :]
+    retire_form = retire_form[: retire_form.index("</form>")]
+    in_use = Service.objects.filter(slug__in=["aquatic-therapy", "lsvt-big"]).values_list("pk", flat=True)
+    assert sorted(map(int, re.findall(r'name="_selected_action" value="(\d+)"', retire_form))) == sorted(in_use)
     staff_client.post(reverse("admin:clinics_service_changelist"), {**data, "post": "yes"})
-    assert Service.objects.filter(slug__in=["aquatic-therapy", "hand-therapy"]).count() == 2
+    assert Service.objects.filter(slug__in=["aquatic-therapy", "lsvt-big", "hand-therapy"]).count() == 3
 
 
 def test_bulk_delete_of_unused_services_still_deletes_them(demo_data, staff_client):
@@ -134,8 +144,10 @@ def test_the_service_list_shows_which_are_retired(demo_data, staff_client):
 def test_a_retired_service_is_not_shown_on_the_clinic_page_or_in_the_api(demo_data, client):
     retire("aquatic-therapy")
     clinic = Clinic.objects.get(slug="moline-valley-view")
-    page = text_of(html(client.get(clinic.get_absolute_url())))
+    page_html = html(client.get(clinic.get_absolute_url()))
+    page = text_of(page_html)
     assert "Aquatic therapy" not in page and "Physical therapy" in page
+    assert [service["name"] for service in jsonld(page_html)["availableService"]] == ["Physical therapy"]
     detail = client.get(f"/api/v1/clinics/{clinic.slug}/").json()
     listed = next(
         c for c in client.get("/api/v1/clinics/", {"state": "IL"}).json()["results"] if c["slug"] == clinic.slug
@@ -259,3 +271,10 @@ def test_an_import_keeps_a_retired_service_on_a_clinic_that_has_it_but_never_add
     ]
     assert list(Clinic.objects.get(slug="lacks-it").services.values_list("slug", flat=True)) == ["physical-therapy"]
     assert sorted(has_it.services.values_list("slug", flat=True)) == ["aquatic-therapy", "physical-therapy"]
+
+
+def test_staff_see_a_retired_service_marked_on_the_clinic_form(demo_data, staff_client):
+    retire("aquatic-therapy")
+    clinic = Clinic.objects.get(slug="moline-valley-view")
+    page = staff_client.get(reverse("admin:clinics_clinic_change", args=[clinic.pk])).content.decode()
+    assert "Aquatic therapy (retired)</option>" in page

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from clinics.models import Clinic
+from clinics.models import Clinic, Condition
 from clinics.sitemaps import ClinicSitemap
 from tests.factories import ClinicFactory
 from tests.pages.reading import html
@@ -37,15 +37,17 @@ def test_sitemap_lists_home_clinic_list_and_every_active_clinic(client, settings
     ClinicFactory(name="Hidden", latitude=41.5, longitude=-90.5, is_active=False)
     assert sitemap_locations(client, "/sitemap.xml") == [
         "https://clinics.example.org/sitemap-pages.xml",
+        "https://clinics.example.org/sitemap-conditions.xml",
         "https://clinics.example.org/sitemap-clinics.xml",
     ]
     locations = every_sitemap_location(client)
-    expected = {"https://clinics.example.org/", "https://clinics.example.org/clinics/"} | {
-        f"https://clinics.example.org/clinics/{slug}/"
-        for slug in Clinic.objects.active().values_list("slug", flat=True)
+    site = "https://clinics.example.org"
+    expected = {f"{site}/", f"{site}/clinics/", f"{site}/conditions/"} | {
+        f"{site}/clinics/{slug}/" for slug in Clinic.objects.active().values_list("slug", flat=True)
     }
+    expected |= {f"{site}/conditions/{slug}/" for slug in Condition.objects.values_list("slug", flat=True)}
     assert set(locations) == expected
-    assert len(locations) == 2 + 13
+    assert len(locations) == 3 + 13 + Condition.objects.count()
 
 
 def test_a_big_directorys_sitemap_lists_every_page_of_every_state_in_bounded_sections(
@@ -58,6 +60,7 @@ def test_a_big_directorys_sitemap_lists_every_page_of_every_state_in_bounded_sec
     index = sitemap_locations(client, "/sitemap.xml")
     assert index == [
         "https://clinics.example.org/sitemap-pages.xml",
+        "https://clinics.example.org/sitemap-conditions.xml",
         "https://clinics.example.org/sitemap-clinics.xml",
         "https://clinics.example.org/sitemap-clinics.xml?p=2",
         "https://clinics.example.org/sitemap-clinics.xml?p=3",
@@ -67,10 +70,11 @@ def test_a_big_directorys_sitemap_lists_every_page_of_every_state_in_bounded_sec
     states = [f"{site}/clinics/?state=IA", f"{site}/clinics/?state=IA&page=2", f"{site}/clinics/?state=IA&page=3"]
     states += [f"{site}/clinics/?state=IL", f"{site}/clinics/?state=NE"]
     locations = [unescape(location) for location in every_sitemap_location(client)]
-    assert set(locations) == {f"{site}/", f"{site}/clinics/", *states} | {
+    conditions = {f"{site}/conditions/{slug}/" for slug in Condition.objects.values_list("slug", flat=True)}
+    assert set(locations) == {f"{site}/", f"{site}/clinics/", f"{site}/conditions/", *states} | conditions | {
         f"{site}/clinics/{slug}/" for slug in Clinic.objects.active().values_list("slug", flat=True)
     }
-    assert len(locations) == 2 + 5 + 13
+    assert len(locations) == 3 + 5 + 13 + len(conditions)
     for url in states:  # each one a page that exists
         assert client.get(url.removeprefix(site)).status_code == 200, url
 
