@@ -1,8 +1,8 @@
 """The sitemap: an index (/sitemap.xml) of sections, each in pages of at most ``SITEMAP_PAGE_SIZE`` addresses.
 
-Sections: "pages" (the home page, the clinic list, the conditions we treat and, when the directory is large enough to be listed by
-state, every page of every state: clinics/views.py), "conditions" (each condition's page) and "clinics" (every
-active clinic). Django's index view
+Sections: "pages" (the home page, the clinic list, the conditions we treat and, when the directory is large
+enough to be listed by state, every page of every state: clinics/views.py), "conditions" (each condition's page)
+and "clinics" (every active clinic). Django's index view
 lists each section's pages (/sitemap-clinics.xml?p=2), so no answer grows with the directory. Links are on
 settings.SITE_URL when it is set, else on the request's own host.
 """

@@ -332,3 +332,27 @@ def test_the_whole_site_stays_inside_the_geocoders_quota(fake_geocoder, settings
     assert len(fake_geocoder.calls) == 2
     # A cached answer costs nothing from the budget.
     assert isinstance(geocode("0 Main Street, Anytown"), Place)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1234", "“1234” has 4 digits, but a ZIP code has 5, like 61265."),
+        ("612655", "“612655” has 6 digits, but a ZIP code has 5, like 61265."),
+        ("61265-12", "“61265-12” isn't a ZIP+4 code. Enter the 5-digit ZIP code, like 61265, or all 9"),
+        ("6126a", "“6126a” isn't a ZIP code. A ZIP code has 5 digits, like 61265."),
+    ],
+)
+def test_text_meant_as_a_zip_gets_the_zip_message_not_the_address_one(text, message):
+    found = geocode(text)
+    assert isinstance(found, GeocodeFailure)
+    assert found.code == FailureCode.NOT_FOUND
+    assert found.message.startswith(message)
+    assert "street address" not in found.message
+
+
+@pytest.mark.django_db
+def test_results_page_tells_a_four_digit_zip_what_is_wrong(client):
+    page = client.get("/find/", {"q": "1234"}).content.decode()
+    assert "has 4 digits, but a ZIP code has 5, like 61265." in page
+    assert "street addresses" not in page

@@ -59,6 +59,10 @@ def geocode(text: str | None) -> GeocodeResult:
             FailureCode.NOT_FOUND, f"{zip_match[1]} isn't a US ZIP code we know. Check the number and try again."
         )
 
+    not_a_zip = _almost_a_zip(query)
+    if not_a_zip:
+        return GeocodeFailure(FailureCode.NOT_FOUND, not_a_zip)
+
     city_state = split_city_state(query)
     if city_state and not re.search(r"\d", city_state[0]):
         place = lookup_city(*city_state)
@@ -83,6 +87,22 @@ def geocode(text: str | None) -> GeocodeResult:
         return _fallback_from_address(query) or result
 
     return _fallback_from_address(query) or _address_unsupported(query)
+
+
+# Text that can only be meant as a ZIP code: digits (with a dash or a space), or digits and a stray letter.
+_ALMOST_ZIP_RE = re.compile(r"^(?:[\d -]{1,14}|\d{3,}[a-z]|[a-z]\d{3,})$")
+
+
+def _almost_a_zip(query: str) -> str:
+    """What is wrong with text meant as a ZIP code that is not one ("1234", "612655", "61265-12"), or ""."""
+    if not _ALMOST_ZIP_RE.match(query) or not re.search(r"\d", query):
+        return ""
+    if query.isdigit():
+        count = len(query)
+        return f"“{query}” has {count} digit{'s' if count != 1 else ''}, but a ZIP code has 5, like 61265."
+    if re.fullmatch(r"\d{5}[ -]\d+", query):
+        return f"“{query}” isn't a ZIP+4 code. Enter the 5-digit ZIP code, like 61265, or all 9, like 61265-1234."
+    return f"“{query}” isn't a ZIP code. A ZIP code has 5 digits, like 61265."
 
 
 def _lookup_bare_city(query: str) -> Place | GeocodeFailure | None:
