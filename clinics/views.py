@@ -37,7 +37,8 @@ from clinics.listing import (
 from clinics.maps import leaflet_options
 from clinics.models import Clinic, Condition, Service
 from clinics.request_log import current_request_id
-from clinics.search.nearby import NearbyClinics, search_nearby
+from clinics.search.geometry import miles_text
+from clinics.search.nearby import NearbyClinics, human_join, search_nearby
 from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search
 from clinics.search.ranking import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
@@ -175,7 +176,7 @@ def distance_words(miles: float, approximate: bool) -> tuple[str, str]:
         return "≈ under 1 mi", "about a mile away or less"
     if miles < 0.1:
         return "< 0.1 mi", "less than 0.1 miles away"
-    number = f"{miles:,.0f}" if miles >= 100 else f"{miles:.1f}"
+    number = miles_text(miles)
     if approximate:
         return f"≈ {number} mi", f"about {number} miles away"
     return f"{number} mi", f"{number} miles away"
@@ -437,13 +438,6 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "description": _clinic_description(clinic, services),
         },
     )
-
-
-def human_join(words: list[str]) -> str:
-    """["Illinois", "Iowa", "Nebraska"] -> "Illinois, Iowa and Nebraska"."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _clinic_description(clinic: Clinic, services: list[Service]) -> str:

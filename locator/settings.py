@@ -309,6 +309,9 @@ GEOCODER: dict[str, Any] = {
 
 # A city typed without a state ("Davenport") is taken to be the one in these states, if only one matches.
 HOME_STATES = envlist("HOME_STATES", ["IA", "IL", "NE"])
+# A search whose nearest clinic is farther than this is outside the service area: the page and the API say where
+# the clinics are and how far the nearest one is, and offer its phone number.
+SERVICE_AREA_MILES = envfloat("SERVICE_AREA_MILES", 100.0)
 
 # --- Maps ------------------------------------------------------------------------------
 MAP_TILES_URL = envstr("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

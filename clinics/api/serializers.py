@@ -170,6 +170,10 @@ class NearestResponseSchema(serializers.Serializer):
     )
     radius_miles = serializers.FloatField()
     any_within_radius = serializers.BooleanField()
+    outside_service_area = serializers.BooleanField(
+        help_text="The nearest clinic is farther than the service area (100 miles by default): `message` says where "
+        "the clinics are and how far the nearest is; a client may offer to call it instead of booking."
+    )
     message = serializers.CharField(allow_blank=True)
     count = serializers.IntegerField()
     results = NearbyClinicSchema(many=True)

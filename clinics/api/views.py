@@ -177,6 +177,7 @@ class NearestClinicsView(APIView):
                 ),
                 "radius_miles": params.radius_miles,
                 "any_within_radius": found.result.any_within_radius,
+                "outside_service_area": found.outside_service_area,
                 "message": found.message,
                 "count": len(found.result.matches),
                 "results": nearby_cards(found.result.matches, request),

@@ -11,6 +11,11 @@ EARTH_RADIUS_MILES = 3958.7613
 MAX_DISTANCE_MILES = math.pi * EARTH_RADIUS_MILES
 
 
+def miles_text(miles: float) -> str:
+    """The one way a distance is written, in sentences and on cards: '0.4', '12.5', '1,305' (miles)."""
+    return f"{miles:,.0f}" if miles >= 100 else f"{miles:.1f}"
+
+
 def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance on a sphere of the earth's mean radius."""
     return miles_from(lat1, lon1)(lat2, lon2)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+
+from clinics.counts import state_counts
 from clinics.geocoding import GeocodeFailure, Place, Precision, geocode, validate_query
+from clinics.search.geometry import miles_text
 from clinics.search.params import SearchParams
 from clinics.search.ranking import SearchQuery, SearchResult, nearest_clinics
 
@@ -20,21 +24,46 @@ class NearbyClinics:
     result: SearchResult
 
     @property
+    def place(self) -> str:
+        """Where the search started, as a sentence says it: "Moline, IL 61265", or "you" for the visitor's position."""
+        return "you" if self.origin.label == YOUR_LOCATION else self.origin.label
+
+    @property
+    def outside_service_area(self) -> bool:
+        """The nearest clinic is farther than settings.SERVICE_AREA_MILES: the visitor is not where Rock Valley is."""
+        matches = self.result.matches
+        return bool(matches) and matches[0].distance_miles > settings.SERVICE_AREA_MILES
+
+    @property
     def message(self) -> str:
         """What a visitor should be told about the answer besides the list itself."""
         matches = self.result.matches
         query = self.result.query
         if not matches:
-            if query.services or query.open_now:
+            if query.services or query.any_services or query.open_now:
                 return "No clinic matches those filters yet. Try removing a service or the open-now filter."
             return "No clinics are listed yet."
-        if not self.result.any_within_radius:
-            nearest = matches[0].distance_miles
+        nearest = miles_text(matches[0].distance_miles)
+        place = self.place
+        if self.outside_service_area:
+            states = human_join([state.name for state in state_counts.get().states])
             return (
-                f"No clinic is within {query.radius_miles:g} miles of {self.origin.label}. "
-                f"The nearest {'is' if len(matches) == 1 else 'are'} shown below, from {nearest:g} miles away."
+                f"Rock Valley's clinics are in {states}. The nearest is {nearest} miles from {place}; "
+                "the clinics below are the closest, should you travel, or call one to ask about care near you."
+            )
+        if not self.result.any_within_radius:
+            return (
+                f"No clinic is within {query.radius_miles:g} miles of {place}. "
+                f"The nearest {'is' if len(matches) == 1 else 'are'} shown below, from {nearest} miles away."
             )
         return ""
+
+
+def human_join(words: list[str]) -> str:
+    """["Illinois", "Iowa", "Nebraska"] -> "Illinois, Iowa and Nebraska"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def search_nearby(params: SearchParams, *, at: datetime | None = None) -> NearbyClinics | GeocodeFailure:

@@ -82,10 +82,11 @@ def test_answer_has_origin_and_everything_a_result_card_needs(demo_data, client)
 
 
 def test_far_away_origin_gets_the_nearest_with_a_message(demo_data, client):
-    body = client.get(URL, {"q": "32801"}).json()
+    body = client.get(URL, {"q": "62701"}).json()  # Springfield, IL: the nearest clinic is Peoria's, 60-odd miles
     assert len(body["results"]) == 3
     assert body["any_within_radius"] is False
-    assert body["message"].startswith("No clinic is within 25 miles of Orlando, FL 32801.")
+    assert body["outside_service_area"] is False
+    assert body["message"].startswith("No clinic is within 25 miles of Springfield, IL 62701.")
 
 
 def test_coordinates_instead_of_text(demo_data, client):

@@ -129,7 +129,7 @@ def test_use_my_location_with_permission_shows_the_nearest_clinics(visitor: Visi
     page.get_by_label("Distance").select_option("50")
     page.get_by_role("button", name="Use my location").click()
     expect(page).to_have_url(re.compile(r"/find/\?lat=41\.5067&lng=-90\.5151&radius=50$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Clinics near Your location")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinics near you")
     wait_for_map(page)
     assert list_slugs(page) == api_slugs(page, "lat=41.5067&lng=-90.5151&radius=50")
 
