@@ -21,9 +21,10 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
+from clinics import publishing
 from clinics.editing import clinic_save, mark_changed, replace_hours
 from clinics.hours import hours_from_text, hours_to_text
-from clinics.models import CONTACT_FIELDS, Clinic, Service
+from clinics.models import CONTACT_FIELDS, Clinic, ClinicStatus, Service
 from clinics.search.params import split_slugs
 from clinics.spreadsheets import escape_formula, unescape_formula
 
@@ -100,7 +101,8 @@ class ClinicResource(resources.ModelResource):
         model = Clinic
         import_id_fields = ["slug"]
         # The API's fields as staff edit them: where the location came from (not just whether it is
-        # approximate), the public page, whether the clinic is active, and its week as text.
+        # approximate), the public page, the clinic's status (an older file's "active" column is read
+        # too: ``status_from_row``), and its week as text.
         fields = [
             *CONTACT_FIELDS,
             "latitude",
@@ -109,7 +111,9 @@ class ClinicResource(resources.ModelResource):
             "timezone",
             "schedule_url",
             "website_url",
-            "is_active",
+            "status",
+            "closure_reason",
+            "reopens_on",
             "notice",
             "services",
             "hours",
@@ -169,6 +173,7 @@ class ClinicResource(resources.ModelResource):
             if isinstance(value, str):
                 row[column] = unescape_formula(value)
         self._check_slug_once(row, sheet_row(kwargs["row_number"]))
+        status_from_row(row)
         # Read the hours first, so a bad hours cell is that row's error, shown beside it.
         text = row.get("hours")
         try:
@@ -210,9 +215,36 @@ class ClinicResource(resources.ModelResource):
     def save_m2m(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
         super().save_m2m(instance, row, **kwargs)
         mark_changed([instance.pk])  # its services may have changed
+        # Written but not yet committed: a public clinic without everything it needs is this row's error,
+        # and the whole file is rolled back (clinics/publishing.py).
+        publishing.check_saved(instance)
 
     def get_export_queryset(self, request: Any = None) -> Any:
         return Clinic.objects.prefetch_related("services", "hours")
+
+
+# An older file's column (before clinics had a status), and the words a spreadsheet may hold for yes and no.
+LEGACY_ACTIVE_COLUMNS = ("active", "is_active")
+YES = frozenset({"1", "true", "yes", "y"})
+NO = frozenset({"0", "false", "no", "n"})
+
+
+def status_from_row(row: Any) -> None:
+    """The row's status as stored: "Temporarily closed" as temporarily_closed; an older file's active column
+    (yes: published, no: retired) when the row gives no status. An unreadable "active" is the row's error."""
+    status = str(row.get("status") or "").strip()
+    if status:
+        row["status"] = status.lower().replace(" ", "_").replace("-", "_")
+        return
+    for column in LEGACY_ACTIVE_COLUMNS:
+        value = row.get(column)
+        if value is None or str(value).strip() == "":
+            continue
+        text = str(value).strip().lower()
+        if text not in YES | NO:
+            raise ValidationError({"status": [f"Can't read “{value}” in the {column} column: write TRUE or FALSE."]})
+        row["status"] = ClinicStatus.PUBLISHED if text in YES else ClinicStatus.RETIRED
+        return
 
 
 def column_problem(headers: list[str]) -> str:

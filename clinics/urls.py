@@ -11,6 +11,7 @@ urlpatterns = [
     path("find/", views.find, name="find"),
     path("clinics/", views.clinic_list, name="list"),
     path("clinics/<slug:slug>/", views.clinic_detail, name="detail"),
+    path("clinics/<slug:slug>/preview/", views.clinic_preview, name="preview"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -12,6 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_safe
 from clinics.counts import Directory, state_counts
 from clinics.geocoding import GeocodeFailure
 from clinics.health import RETRY_AFTER_SECONDS
-from clinics.hours import Week
+from clinics.hours import Week, recent_cutoff
 from clinics.jsonld import clinic_jsonld, jsonld_script
 from clinics.links import public_url, web_url
 from clinics.listing import (
@@ -66,7 +67,11 @@ class ClinicCard:
 
 def clinic_card(clinic: Clinic) -> ClinicCard:
     return ClinicCard(
-        clinic, clinic.get_absolute_url(), clinic.one_line_address, clinic.phone_tel, web_url(clinic.schedule_url)
+        clinic,
+        clinic.get_absolute_url(),
+        clinic.one_line_address,
+        clinic.phone_tel,
+        web_url(clinic.bookable_schedule_url),  # none while temporarily closed
     )
 
 
@@ -255,7 +260,7 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
         return _state_index(request, directory, ListProblem(404, "The list of clinics has only one page."))
     if lists_every_clinic(directory):
         # Counted a few seconds ago at most; the query is bounded all the same, should the directory have grown.
-        clinics = list(Clinic.objects.active().only(*CARD_FIELDS)[: settings.CLINIC_LIST_ALL_MAX + 1])
+        clinics = list(Clinic.objects.public().only(*CARD_FIELDS)[: settings.CLINIC_LIST_ALL_MAX + 1])
         if len(clinics) <= settings.CLINIC_LIST_ALL_MAX:
             return _every_clinic(request, clinics)
         return _state_index(request, directory, state_pages=True)
@@ -274,6 +279,9 @@ CARD_FIELDS = (
     "phone",
     "notice",
     "schedule_url",
+    "status",
+    "closure_reason",
+    "reopens_on",
 )
 
 
@@ -325,7 +333,7 @@ def _state_index(
 def _state_page(request: HttpRequest, directory: Directory, code: str, number: int) -> HttpResponse:
     """One state's active clinics by city and name, CLINIC_LIST_PAGE_SIZE to a page."""
     name = US_STATES[code]
-    clinics = Clinic.objects.active().filter(state=code).order_by("city", "name", "slug").only(*CARD_FIELDS)
+    clinics = Clinic.objects.public().filter(state=code).order_by("city", "name", "slug").only(*CARD_FIELDS)
     paginator = Paginator(clinics, settings.CLINIC_LIST_PAGE_SIZE)
     if paginator.count == 0:
         return _state_index(
@@ -383,9 +391,33 @@ def _too_many_requests(request: HttpRequest, seconds: int) -> HttpResponse:
 
 @require_safe
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One clinic's page. Its week is read once (as plain rows) and gives the status, the table and the JSON-LD."""
-    clinic = get_object_or_404(Clinic.objects.active().prefetch_related("services"), slug=slug)
-    hours = Week.of(clinic.hours.values_list("weekday", "opens", "closes"), clinic.timezone)
+    """One public clinic's page."""
+    clinic = get_object_or_404(Clinic.objects.public().prefetch_related("services"), slug=slug)
+    return _clinic_page(request, clinic)
+
+
+@require_safe
+@staff_member_required
+def clinic_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any clinic's page as visitors would see it once public, for staff only (a draft before publishing it).
+
+    Marked "Preview — not public" and kept out of search engines (noindex, and not in the sitemap).
+    """
+    clinic = get_object_or_404(Clinic.objects.prefetch_related("services"), slug=slug)
+    response = _clinic_page(request, clinic, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _clinic_page(request: HttpRequest, clinic: Clinic, *, preview: bool = False) -> HttpResponse:
+    """A clinic's page. Its week is read once (as plain rows) and gives the status, the table and the JSON-LD."""
+    hours = Week.of(
+        clinic.hours.values_list("weekday", "opens", "closes"),
+        clinic.timezone,
+        clinic.special_hours.filter(date__gte=recent_cutoff()).values_list("date", "label", "opens", "closes"),
+        temporarily_closed=clinic.is_temporarily_closed,
+    )
     status = hours.status()
     week = hours.table()
     zone = hours.zone
@@ -397,7 +429,10 @@ def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "clinics/clinic_detail.html",
         {
             "clinic": clinic,
-            "schedule_url": web_url(clinic.schedule_url),
+            "preview": preview,
+            "status_name": clinic.get_status_display(),
+            "upcoming": hours.upcoming(),
+            "schedule_url": web_url(clinic.bookable_schedule_url),
             "website_url": web_url(clinic.website_url),
             "status": status,
             "week": week,
