@@ -365,7 +365,7 @@ class ClinicAdmin(ImportExportModelAdmin):
             settings.LEAFLET_CONFIG["DEFAULT_CENTER"][1],
         )
 
-    @admin.display(description="Ready to publish?")
+    @admin.display(description="Ready to publish")
     def publish_checklist(self, obj: Clinic | None) -> str:
         """What publishing needs, ticked off or still to add (as saved; the save itself checks what is submitted)."""
         requirements = publishing.saved_checklist(obj or Clinic())
@@ -404,6 +404,10 @@ class ClinicAdmin(ImportExportModelAdmin):
             '<a href="{}" target="_blank" rel="noopener">Preview its page</a> (staff only; visitors cannot see it)',
             reverse("clinics:preview", args=[obj.slug]),
         )
+
+    def view_on_site(self, obj: Clinic) -> str:
+        """ "View on site" of a clinic visitors cannot see opens its staff preview, not a page not found."""
+        return obj.get_absolute_url() if obj.is_public else reverse("clinics:preview", args=[obj.slug])
 
     def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str) -> dict[str, Any]:
         """The hours formset checks publishing, and needs the services as submitted for it."""

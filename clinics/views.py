@@ -34,7 +34,7 @@ from clinics.listing import (
     state_page_url,
 )
 from clinics.maps import leaflet_options
-from clinics.models import Clinic, Service
+from clinics.models import Clinic, ClinicStatus, Service
 from clinics.request_log import current_request_id
 from clinics.search.nearby import NearbyClinics, search_nearby
 from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search
@@ -410,6 +410,10 @@ def clinic_preview(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+# Why visitors cannot see a clinic, for the staff preview's banner.
+HIDDEN_AS = {ClinicStatus.DRAFT: "a draft", ClinicStatus.RETIRED: "retired"}
+
+
 def _clinic_page(request: HttpRequest, clinic: Clinic, *, preview: bool = False) -> HttpResponse:
     """A clinic's page. Its week is read once (as plain rows) and gives the status, the table and the JSON-LD."""
     hours = Week.of(
@@ -430,7 +434,7 @@ def _clinic_page(request: HttpRequest, clinic: Clinic, *, preview: bool = False)
         {
             "clinic": clinic,
             "preview": preview,
-            "status_name": clinic.get_status_display(),
+            "hidden_as": HIDDEN_AS.get(clinic.status, ""),
             "upcoming": hours.upcoming(),
             "schedule_url": web_url(clinic.bookable_schedule_url),
             "website_url": web_url(clinic.website_url),

@@ -120,7 +120,8 @@ def test_unpublishing_an_existing_clinic_by_removing_its_hours_is_refused(staff_
 def test_the_admin_page_shows_the_publishing_checklist(staff_client):
     clinic = ClinicFactory(phone="", hours=[])
     page = staff_client.get(reverse("admin:clinics_clinic_change", args=[clinic.pk])).content.decode()
-    assert "Ready to publish?" in page
+    assert "Ready to publish" in page
+    assert f'href="/clinics/{clinic.slug}/"' in page  # a published clinic's public page
     assert "Not complete: it can be saved as a draft, but not published until everything is ticked." in page
     assert "✓</span> A location on the map" in page
     assert "✗</span> A phone number: <strong>add a phone number</strong>" in page

@@ -126,7 +126,7 @@ def test_staff_preview_a_draft_marked_not_public_and_not_indexed(client, draft):
     response = client.get(f"/clinics/{draft.slug}/preview/")
     assert response.status_code == 200
     page = html(response)
-    assert "Preview — not public. Only staff can see this page: this clinic is draft (not public)." in text_of(page)
+    assert "Preview — not public. Only staff can see this page: this clinic is a draft." in text_of(page)
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert "private" in response["Cache-Control"]
@@ -145,4 +145,5 @@ def test_admin_links_a_draft_to_its_preview(client, draft):
     client.force_login(User.objects.create_superuser("ops", "ops@example.com", "pw-ops-1234"))
     page = html(client.get(f"/admin/clinics/clinic/{draft.pk}/change/"))
     assert f'href="/clinics/{draft.slug}/preview/"' in page
+    assert 'href="/admin/r/' not in page  # "View on site" goes to the preview too, not to a page not found
     assert Clinic.objects.get(pk=draft.pk).status == "draft"
