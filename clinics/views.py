@@ -411,7 +411,7 @@ def clinic_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # Why visitors cannot see a clinic, for the staff preview's banner.
-HIDDEN_AS = {ClinicStatus.DRAFT: "a draft", ClinicStatus.RETIRED: "retired"}
+HIDDEN_AS: dict[str, str] = {ClinicStatus.DRAFT: "a draft", ClinicStatus.RETIRED: "retired"}
 
 
 def _clinic_page(request: HttpRequest, clinic: Clinic, *, preview: bool = False) -> HttpResponse:
