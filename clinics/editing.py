@@ -9,6 +9,11 @@ clinic with ``clinic_save`` and services with ``service_save``/``service_delete`
 inline and services field are saved by Django's own formset and form, after which it calls
 ``mark_changed``. A clinic or service is validated with ``full_clean()`` before it is written,
 and hours with ``hours.check_week``, so bad input changes nothing.
+
+Whether a clinic may be public (clinics/publishing.py) is checked by ``clinics_set_status``, by the
+import once a row's hours and services are written (inside its transaction), and by the admin on
+what staff submitted; not by ``clinic_save`` alone, since a new clinic's hours and services are
+written after it.
 """
 
 from __future__ import annotations
