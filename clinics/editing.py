@@ -136,7 +136,8 @@ def clinics_set_status(
 ) -> StatusReport:
     """Give clinics a status; an incomplete clinic is never made public (clinics/publishing.py) and is left as it was.
 
-    Temporarily closing needs a reason (shown to visitors) and may give a reopening date.
+    Temporarily closing needs a reason (shown to visitors) and may give a reopening date. Taking a
+    clinic out of public view (draft, retired) is never refused, whatever else is wrong with it.
     """
     report = StatusReport()
     for clinic in clinics:
@@ -144,8 +145,11 @@ def clinics_set_status(
         if status == ClinicStatus.TEMPORARILY_CLOSED:
             clinic.closure_reason, clinic.reopens_on = closure_reason, reopens_on
         try:
-            clinic.full_clean()
-            publishing.check_saved(clinic)
+            if clinic.is_public:
+                clinic.full_clean()
+                publishing.check_saved(clinic)
+            else:
+                clinic.clean()  # a closure ends with its status
         except ValidationError as exc:
             clinic.refresh_from_db()
             report.refused.append((clinic, " ".join(exc.messages)))

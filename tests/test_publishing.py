@@ -286,3 +286,10 @@ def test_demo_clinics_load_published_because_each_is_complete(demo_data):
     assert Clinic.objects.published().count() == Clinic.objects.count() == 13
     for clinic in Clinic.objects.all():
         assert missing_keys(clinic) == [], clinic.slug
+
+
+def test_retiring_is_never_refused_even_for_a_clinic_that_could_not_be_published():
+    clinic = ClinicFactory(phone="", hours=[], zip_code="00000")
+    report = editing.clinics_set_status(clinics=Clinic.objects.filter(pk=clinic.pk), status="retired")
+    assert not report.refused
+    assert Clinic.objects.get(pk=clinic.pk).status == "retired"

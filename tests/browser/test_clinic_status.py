@@ -123,3 +123,22 @@ def test_admin_publish_checklist_refuses_an_incomplete_clinic(visitor: Visitor, 
     preview = opened.value
     expect(preview.locator(".preview-banner")).to_contain_text("Preview — not public.")
     preview.screenshot(path=screenshots / "status-preview-draft.png")
+
+
+def test_upcoming_special_hours_on_the_clinic_page(visitor: Visitor, screenshots: Path, site: str):
+    from datetime import time
+
+    clinics = Clinic.objects.filter(slug__in=[SLUG, "silvis"])
+    editing.special_hours_set(clinics=clinics, day=date(2026, 11, 26), label="Thanksgiving")
+    editing.special_hours_set(
+        clinics=clinics, day=date(2026, 12, 24), label="Christmas Eve", opens=time(7), closes=time(12)
+    )
+    with time_machine.travel("2026-11-23 15:30:00+00:00", tick=True):  # the Monday before Thanksgiving
+        page = visitor.page(tiles=True, **PHONE)
+        page.goto(f"/clinics/{SLUG}/")
+        specials = page.locator(".special-hours li")
+        expect(specials).to_have_text(["Thu Nov 26 — Thanksgiving — closed", "Thu Dec 24 — Christmas Eve — 7 AM–12 PM"])
+        specials.first.scroll_into_view_if_needed()
+        assert_reads_well(page)
+        page.screenshot(path=screenshots / "status-special-hours-phone.png")
+        assert axe_violations(page) == []
