@@ -6,6 +6,7 @@ location picker of ours (static/clinics/admin/location_picker.js) on django-leaf
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, construct_instance
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -119,6 +120,25 @@ def _https_urls(field: models.Field, **kwargs: Any) -> forms.Field | None:
 
 
 class ClinicAdminForm(forms.ModelForm):
+    # Whether the hours inline comes with this form (set by ClinicAdmin.get_form). It checks publishing with the
+    # hours as submitted; without it (staff who may not edit hours) the form checks, against the saved hours.
+    hours_inline_shown = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.hours_inline_shown and cleaned.get("status") in PUBLIC_STATUSES:
+            candidate = construct_instance(self, copy.copy(self.instance))
+            services = cleaned.get("services")
+            requirements = publishing.checklist(
+                candidate,
+                has_hours=candidate.pk is not None and candidate.hours.exists(),
+                service_count=len(services) if services is not None else 0,
+            )
+            refusal = publishing.refusal(requirements)
+            if refusal:
+                self.add_error("status", refusal)
+        return cleaned
+
     class Meta:
         formfield_callback = _https_urls
         model = Clinic
@@ -408,6 +428,13 @@ class ClinicAdmin(ImportExportModelAdmin):
     def view_on_site(self, obj: Clinic) -> str:
         """ "View on site" of a clinic visitors cannot see opens its staff preview, not a page not found."""
         return obj.get_absolute_url() if obj.is_public else reverse("clinics:preview", args=[obj.slug])
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.hours_inline_shown = any(
+            isinstance(inline, OpeningHoursInline) for inline in self.get_inline_instances(request, obj)
+        )
+        return form
 
     def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str) -> dict[str, Any]:
         """The hours formset checks publishing, and needs the services as submitted for it."""

@@ -293,3 +293,22 @@ def test_retiring_is_never_refused_even_for_a_clinic_that_could_not_be_published
     report = editing.clinics_set_status(clinics=Clinic.objects.filter(pk=clinic.pk), status="retired")
     assert not report.refused
     assert Clinic.objects.get(pk=clinic.pk).status == "retired"
+
+
+def test_staff_who_may_not_edit_hours_cannot_publish_a_clinic_without_them(client):
+    from django.contrib.auth.models import Permission
+
+    clinic = ClinicFactory(name="No hours", status="draft", hours=[])
+    editor = User.objects.create_user("editor", password="pw-editor-1234", is_staff=True)
+    editor.user_permissions.set(Permission.objects.filter(codename__in=["view_clinic", "change_clinic"]))
+    client.force_login(editor)
+    url = reverse("admin:clinics_clinic_change", args=[clinic.pk])
+    form = client.get(url).context["adminform"].form
+    assert "hours-TOTAL_FORMS" not in client.get(url).content.decode()  # no hours inline for this user
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "services"}
+    data.update({"services": [str(pk) for pk in clinic.services.values_list("pk", flat=True)], "status": "published"})
+    data.update({"special_hours-TOTAL_FORMS": "0", "special_hours-INITIAL_FORMS": "0"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "add its opening hours" in response.content.decode()
+    assert Clinic.objects.get(pk=clinic.pk).status == "draft"
