@@ -157,7 +157,11 @@ class SpecialHoursActionForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     label = forms.CharField(max_length=100, help_text="Shown to visitors, e.g. “Thanksgiving”.")
     closed = forms.BooleanField(required=False, initial=True, label="Closed all day")
-    opens = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    opens = forms.TimeField(
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="For other hours instead: untick “Closed all day” and give both times.",
+    )
     closes = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
 
     def clean(self) -> dict[str, Any]:

@@ -142,3 +142,22 @@ def test_upcoming_special_hours_on_the_clinic_page(visitor: Visitor, screenshots
         assert_reads_well(page)
         page.screenshot(path=screenshots / "status-special-hours-phone.png")
         assert axe_violations(page) == []
+
+
+def test_admin_adds_a_holiday_to_many_clinics_at_once(visitor: Visitor, screenshots: Path):
+    page = visitor.page(width=1366, height=900)
+    sign_in(page)
+    page.goto("/admin/clinics/clinic/?state__exact=IL")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(3)
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option("special_hours_selected")
+    page.get_by_role("button", name="Go").first.click()
+    expect(page.get_by_text("For these 3 clinics:")).to_be_visible()
+    page.get_by_label("Date:").fill("2026-11-26")
+    page.get_by_label("Label:").fill("Thanksgiving")
+    page.screenshot(path=screenshots / "status-admin-special-hours-form.png")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator(".messagelist")).to_contain_text("Thanksgiving (Thu Nov 26, 2026): closed at 3 clinic(s).")
+    il = Clinic.objects.filter(state="IL")
+    assert sorted(il.values_list("special_hours__label", flat=True)) == ["Thanksgiving"] * 3
