@@ -147,3 +147,11 @@ def test_admin_links_a_draft_to_its_preview(client, draft):
     assert f'href="/clinics/{draft.slug}/preview/"' in page
     assert 'href="/admin/r/' not in page  # "View on site" goes to the preview too, not to a page not found
     assert Clinic.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_preview_of_a_public_clinic_says_it_is_public(client):
+    clinic = ClinicFactory(name="Moline")
+    client.force_login(User.objects.create_user("ops", password="pw-ops-1234", is_staff=True))
+    text = text_of(html(client.get(f"/clinics/{clinic.slug}/preview/")))
+    assert "Preview. This clinic is public: visitors see this page at its own address" in text
+    assert "not public" not in text
