@@ -215,9 +215,22 @@ class ClinicResource(resources.ModelResource):
     def save_m2m(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
         super().save_m2m(instance, row, **kwargs)
         mark_changed([instance.pk])  # its services may have changed
-        # Written but not yet committed: a public clinic without everything it needs is this row's error,
-        # and the whole file is rolled back (clinics/publishing.py).
-        publishing.check_saved(instance)
+
+    def import_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
+        """The row's values on the clinic; a public clinic without everything it needs is the row's error too,
+        reported with its other errors (clinics/publishing.py)."""
+        errors: dict[str, Any] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "status" not in errors:
+            try:
+                publishing.check_public(instance, row_checklist(instance, row))
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def get_export_queryset(self, request: Any = None) -> Any:
         return Clinic.objects.prefetch_related("services", "hours")
@@ -227,6 +240,19 @@ class ClinicResource(resources.ModelResource):
 LEGACY_ACTIVE_COLUMNS = ("active", "is_active")
 YES = frozenset({"1", "true", "yes", "y"})
 NO = frozenset({"0", "false", "no", "n"})
+
+
+def row_checklist(clinic: Clinic, row: Any) -> list[publishing.Requirement]:
+    """Publishing's checklist for a row before it is written: its hours and services as the row gives them,
+    else as stored."""
+    parsed = row.get("_parsed_hours")
+    has_hours = bool(parsed) if parsed is not None else clinic.pk is not None and clinic.hours.exists()
+    if row.get("services") is not None:
+        slugs = split_slugs(str(row["services"]).split(";"))
+        services = Service.objects.filter(slug__in=slugs).count() if slugs else 0
+    else:
+        services = clinic.services.count() if clinic.pk is not None else 0
+    return publishing.checklist(clinic, has_hours=has_hours, service_count=services)
 
 
 def status_from_row(row: Any) -> None:

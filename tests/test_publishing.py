@@ -312,3 +312,16 @@ def test_staff_who_may_not_edit_hours_cannot_publish_a_clinic_without_them(clien
     assert response.status_code == 200
     assert "add its opening hours" in response.content.decode()
     assert Clinic.objects.get(pk=clinic.pk).status == "draft"
+
+
+def test_import_names_what_publishing_lacks_beside_the_rows_other_errors():
+    Service.objects.create(slug="physical-therapy", name="Physical therapy")
+    row = ["bad", "Bad", "Moline", "IL", "61265", "12", "https://s.test/", "physical-therapy", "", "published"]
+    result = run_import([row], HEADERS)
+    lines = error_lines(result)
+    assert "Row 2: phone: Enter a 10-digit US phone number, such as 319-247-3425." in lines
+    assert (
+        "Row 2: status: This clinic can't be shown to visitors yet: add its opening hours. Until then, keep it as a "
+        "draft." in lines
+    )
+    assert not Clinic.objects.exists()
