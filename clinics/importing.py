@@ -2,7 +2,9 @@
 
 Rows are matched by slug. Every row is validated like the admin form (full_clean), an
 imported clinic without coordinates is located as on save, and a file with any bad row
-changes nothing: the admin shows each row's error instead. Rows are numbered as in the
+changes nothing: the admin shows each row's error instead. A row that makes a clinic public
+(published or temporarily closed) must give it what publishing needs (clinics/publishing.py);
+a new clinic in a file without a ``status`` column is a draft. Rows are numbered as in the
 spreadsheet, the column names being row 1. A slug on two rows is an error on the second,
 naming the first, never a silent merge.
 
