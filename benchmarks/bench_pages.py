@@ -114,7 +114,7 @@ def child(page: str, requests: int, memory_mb: float, budget: float, seed: int) 
 
     import locator.wsgi  # noqa: F401  # start as a server's worker does (Django, the geocoder's warm-up, ...)
     from benchmarks.directory import us_zip_centres
-    from clinics.models import Clinic
+    from clinics.models import PUBLIC_STATUSES, Clinic
 
     watch_memory(memory_mb)
     rng = random.Random(seed)
@@ -126,9 +126,9 @@ def child(page: str, requests: int, memory_mb: float, budget: float, seed: int) 
     from django.db.models import Count
 
     # The state with the most clinics, and its last page (its deepest) at the list's page size.
-    state, biggest = Clinic.objects.filter(is_active=True).values_list("state").annotate(n=Count("id")).order_by(
-        "-n"
-    ).first() or ("IA", 0)
+    state, biggest = Clinic.objects.filter(status__in=PUBLIC_STATUSES).values_list("state").annotate(
+        n=Count("id")
+    ).order_by("-n").first() or ("IA", 0)
     last_page = max(1, -(-biggest // getattr(settings, "CLINIC_LIST_PAGE_SIZE", 50)))
     client = Client()
 

@@ -56,7 +56,7 @@ def naive_nearest(lat: float, lng: float) -> list[Any]:
 
     from clinics.models import Clinic
 
-    clinics = list(Clinic.objects.active().located())
+    clinics = list(Clinic.objects.public().located())
     clinics.sort(key=lambda c: great_circle((lat, lng), (c.latitude, c.longitude)).miles)
     return clinics[:10]
 

@@ -137,6 +137,7 @@ def load_clinics(n: int, rng: random.Random) -> None:
                         timezone=centre.timezone or "America/Chicago",
                         schedule_url=f"https://schedule.example.com/{SLUG_PREFIX}{i:06d}",
                         notice=NOTICE,
+                        status="published",  # written straight to the table: it has what publishing needs but a phone
                         internal_notes="Synthetic: loaded by benchmarks/directory.py; every value is made up.",
                     )
                 )

@@ -6,6 +6,7 @@ location picker of ours (static/clinics/admin/location_picker.js) on django-leaf
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass
@@ -21,42 +22,53 @@ import django.contrib.auth.admin  # noqa: F401
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, QuerySet, Value
 from django.db.models.functions import Replace
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, construct_instance
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from clinics import history
+from clinics import history, publishing
 from clinics.addresses import fill_from_zip, unknown_zip_message, zip_info
 from clinics.editing import (
     clinic_restore,
     clinic_save,
     clinics_delete,
     clinics_relocate,
-    clinics_set_active,
+    clinics_set_status,
     clinics_using,
     mark_changed,
     service_delete,
     service_save,
     services_set_retired,
+    special_hours_set,
 )
 from clinics.fields import ZIP_RE
 from clinics.hours import Interval, first_overlap
 from clinics.import_uploads import ImportUploadStorage, UploadExpired, sweep_uploads
 from clinics.importing import IMPORT_COLUMNS, ClinicResource
 from clinics.locating import Outcome
-from clinics.models import APPROXIMATE_SOURCES, Clinic, LocationSource, OpeningHours, Service
+from clinics.models import (
+    APPROXIMATE_SOURCES,
+    PUBLIC_STATUSES,
+    Clinic,
+    ClinicStatus,
+    LocationSource,
+    OpeningHours,
+    Service,
+    SpecialHours,
+)
 from clinics.spreadsheets import EXPORT_FORMATS, IMPORT_FORMATS, UnreadableFile, check_upload_size
 from clinics.states import US_STATES
 
@@ -64,7 +76,17 @@ logger = logging.getLogger(__name__)
 
 
 class OpeningHoursFormSet(BaseInlineFormSet):
-    """Checks the day's intervals against each other as submitted, not against what is stored."""
+    """Checks the day's intervals against each other as submitted, not against what is stored.
+
+    It is also where a clinic to be made public is checked for completeness (clinics/publishing.py):
+    the last place in the admin's validation that knows the clinic's fields, its hours and (from
+    ``posted_services``, given by ClinicAdmin.get_formset_kwargs) its services as submitted.
+    """
+
+    def __init__(self, *args: Any, posted_services: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.posted_services = posted_services
+        self.publish_refusal = ""
 
     def clean(self) -> None:
         super().clean()
@@ -78,6 +100,13 @@ class OpeningHoursFormSet(BaseInlineFormSet):
             if other:
                 form.add_error(None, f"These hours overlap {other[1]:%H:%M}–{other[2]:%H:%M} on the same day.")
             seen.append(interval)
+        if self.posted_services is not None and self.instance.status in PUBLIC_STATUSES:
+            ids = [value for value in self.posted_services if value.isdigit()]
+            services = Service.objects.filter(pk__in=ids).count() if ids else 0
+            requirements = publishing.checklist(self.instance, has_hours=bool(seen), service_count=services)
+            self.publish_refusal = publishing.refusal(requirements)
+            if self.publish_refusal:
+                raise forms.ValidationError(self.publish_refusal, code="incomplete")
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -85,6 +114,15 @@ class OpeningHoursInline(admin.TabularInline):
     formset = OpeningHoursFormSet
     extra = 1
     fields = ("weekday", "opens", "closes")
+
+
+class SpecialHoursInline(admin.TabularInline):
+    """Dates with other hours, or closed; for many clinics at once, the list's "Add special hours" action."""
+
+    model = SpecialHours
+    extra = 1
+    fields = ("date", "label", "opens", "closes")
+    verbose_name_plural = "Special hours (holidays, staff days: leave the times empty for closed all day)"
 
 
 def _https_urls(field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -108,6 +146,10 @@ class ClinicAdminForm(forms.ModelForm):
         help_text="Needed only when the pin is far from the ZIP code's centre or outside the clinic's state.",
     )
 
+    # Whether the hours inline comes with this form (set by ClinicAdmin.get_form). It checks publishing with the
+    # hours as submitted; without it (staff who may not edit hours) the form checks, against the saved hours.
+    hours_inline_shown = True
+
     class Meta:
         formfield_callback = _https_urls
         model = Clinic
@@ -116,6 +158,7 @@ class ClinicAdminForm(forms.ModelForm):
             "notice": forms.TextInput(attrs={"size": 80}),
             "latitude": forms.NumberInput(attrs={"step": "0.000001"}),
             "longitude": forms.NumberInput(attrs={"step": "0.000001"}),
+            "closure_reason": forms.TextInput(attrs={"size": 80}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -131,6 +174,8 @@ class ClinicAdminForm(forms.ModelForm):
             self.fields["zip_code"].help_text = "City and state are filled in from it when left blank."
 
     def clean(self) -> dict[str, Any]:
+        """City and state from the ZIP where left blank; then, for staff who may not edit hours, publishing's
+        rule against the saved hours (with the hours inline, the admin checks the hours as submitted)."""
         data = super().clean() or self.cleaned_data
         if "city" in self.fields and "state" in self.fields:
             data["city"], data["state"] = fill_from_zip(
@@ -140,7 +185,51 @@ class ClinicAdminForm(forms.ModelForm):
                 if not data[name] and name not in self.errors:
                     self.add_error(name, f"Enter the {label}, or a ZIP code we know to fill it in.")
         self.instance.pin_confirmed = bool(data.get("pin_confirmed"))
+        if not self.hours_inline_shown and data.get("status") in PUBLIC_STATUSES:
+            candidate = construct_instance(self, copy.copy(self.instance))
+            services = data.get("services")
+            requirements = publishing.checklist(
+                candidate,
+                has_hours=candidate.pk is not None and candidate.hours.exists(),
+                service_count=len(services) if services is not None else 0,
+            )
+            refusal = publishing.refusal(requirements)
+            if refusal:
+                self.add_error("status", refusal)
         return data
+
+
+class SpecialHoursActionForm(forms.Form):
+    """Special hours for the clinics chosen on the list: one date, closed or other hours, and what to call it."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    label = forms.CharField(max_length=100, help_text="Shown to visitors, e.g. “Thanksgiving”.")
+    closed = forms.BooleanField(required=False, initial=True, label="Closed all day")
+    opens = forms.TimeField(
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text="For other hours instead: untick “Closed all day” and give both times.",
+    )
+    closes = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("closed"):
+            data["opens"] = data["closes"] = None
+        elif not data.get("opens") or not data.get("closes"):
+            raise forms.ValidationError("Give the opening and closing times, or tick “Closed all day”.")
+        elif data["closes"] <= data["opens"]:
+            raise forms.ValidationError("The closing time must be after the opening time.")
+        return data
+
+
+class TemporaryClosureActionForm(forms.Form):
+    closure_reason = forms.CharField(
+        label="Reason (shown to visitors)", max_length=200, help_text="For example “Closed for renovation”."
+    )
+    reopens_on = forms.DateField(
+        label="Reopens on", required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="If known."
+    )
 
 
 # How a warning names an approximate location ("placed at its ZIP code centre").
@@ -247,7 +336,7 @@ class ClinicAdmin(ImportExportModelAdmin):
     to_encoding = "utf-8-sig"  # a CSV export Excel opens with its accents and dashes intact
     form = ClinicAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    inlines = [OpeningHoursInline]
+    inlines = [OpeningHoursInline, SpecialHoursInline]
     list_display = (
         "name",
         "city",
@@ -256,20 +345,34 @@ class ClinicAdmin(ImportExportModelAdmin):
         "phone",
         "service_list",
         "location_display",
-        "is_active",
+        "status",
         "updated_at",
     )
     list_display_links = ("name",)
-    list_filter = ("is_active", StateFilter, LocationSourceFilter, "services", "city")
+    list_filter = ("status", StateFilter, LocationSourceFilter, "services", "city")
     search_fields = ("name", "city", "zip_code", "street", "phone")
     search_help_text = "Name, city, street, ZIP code or phone number (any format)."
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("services",)
-    readonly_fields = ("location_map", "created_at", "updated_at")
+    readonly_fields = ("location_map", "publish_checklist", "preview_link", "created_at", "updated_at")
     list_per_page = 50
-    actions = ["locate_selected", "retire_selected", "reactivate_selected"]
+    actions = [
+        "locate_selected",
+        "publish_selected",
+        "close_selected",
+        "retire_selected",
+        "special_hours_selected",
+    ]
     fieldsets = (
-        (None, {"fields": ("name", "slug", "is_active", "notice")}),
+        (None, {"fields": ("name", "slug")}),
+        (
+            "Publishing",
+            {
+                "description": "Visitors see published and temporarily closed clinics only. A temporarily closed "
+                "clinic is shown as closed, with its reason and reopening date, and without a Schedule button.",
+                "fields": ("status", "publish_checklist", "closure_reason", "reopens_on", "notice", "preview_link"),
+            },
+        ),
         ("Address", {"fields": ("street", "address_line2", "city", "state", "zip_code")}),
         ("Contact and booking", {"fields": ("phone", "email", "schedule_url", "website_url")}),
         (
@@ -428,6 +531,73 @@ class ClinicAdmin(ImportExportModelAdmin):
             settings.LEAFLET_CONFIG["DEFAULT_CENTER"][1],
         )
 
+    @admin.display(description="Ready to publish")
+    def publish_checklist(self, obj: Clinic | None) -> str:
+        """What publishing needs, ticked off or still to add (as saved; the save itself checks what is submitted)."""
+        requirements = publishing.saved_checklist(obj or Clinic())
+        items = format_html_join(
+            "",
+            '<li class="publish-checklist__item publish-checklist__item--{}"><span aria-hidden="true">{}</span> '
+            "{}{}</li>",
+            (
+                (
+                    "met" if item.met else "missing",
+                    "✓" if item.met else "✗",
+                    item.label,
+                    "" if item.met else format_html(": <strong>{}</strong>", item.to_do),
+                )
+                for item in requirements
+            ),
+        )
+        summary = (
+            "Complete: it can be published."
+            if not publishing.missing(requirements)
+            else "Not complete: it can be saved as a draft, but not published until everything is ticked."
+        )
+        return format_html(
+            '<p class="publish-checklist__summary">{}</p><ul class="publish-checklist">{}</ul>', summary, items
+        )
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj: Clinic | None) -> str:
+        if obj is None or obj.pk is None:
+            return "Save the clinic to preview its page."
+        if obj.is_public:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener">View its public page</a>', obj.get_absolute_url()
+            )
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Preview its page</a> (staff only; visitors cannot see it)',
+            reverse("clinics:preview", args=[obj.slug]),
+        )
+
+    def view_on_site(self, obj: Clinic) -> str:
+        """ "View on site" of a clinic visitors cannot see opens its staff preview, not a page not found."""
+        return obj.get_absolute_url() if obj.is_public else reverse("clinics:preview", args=[obj.slug])
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.hours_inline_shown = any(
+            isinstance(inline, OpeningHoursInline) for inline in self.get_inline_instances(request, obj)
+        )
+        return form
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str) -> dict[str, Any]:
+        """The hours formset checks publishing, and needs the services as submitted for it."""
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, OpeningHoursInline) and request.method == "POST":
+            kwargs["posted_services"] = request.POST.getlist("services")
+        return kwargs
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        """A refusal to publish is shown at the status field too, not only beside the hours far below."""
+        form = context["adminform"].form
+        for inline_formset in context.get("inline_admin_formsets", []):
+            refusal = getattr(inline_formset.formset, "publish_refusal", "")
+            if refusal and "status" in form.fields and refusal not in form.errors.get("status", []):
+                form.add_error("status", refusal)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def save_model(self, request: HttpRequest, obj: Clinic, form: forms.ModelForm, change: bool) -> None:
         result = clinic_save(clinic=obj)
         unknown_zip = bool(obj.zip_code) and zip_info(obj.zip_code) is None
@@ -530,15 +700,70 @@ class ClinicAdmin(ImportExportModelAdmin):
         if report.failures:
             self.message_user(request, "Could not locate: " + "; ".join(report.failures), messages.ERROR)
 
+    def _report_status(self, request: HttpRequest, done: str, report: Any) -> None:
+        if report.changed:
+            self.message_user(request, f"{done}: {', '.join(c.name for c in report.changed)}.", messages.SUCCESS)
+        for clinic, reason in report.refused:
+            self.message_user(request, f"{clinic.name} was left as it was. {reason}", messages.ERROR)
+
+    @admin.action(description="Publish selected clinics (complete ones only)", permissions=["change"])
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
+        report = clinics_set_status(clinics=queryset, status=ClinicStatus.PUBLISHED)
+        self._report_status(request, "Published (visitors see them now)", report)
+
     @admin.action(description="Retire selected clinics (hide from visitors)", permissions=["change"])
     def retire_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
-        count = clinics_set_active(clinics=queryset, active=False)
-        self.message_user(request, f"Retired {count} clinic(s); visitors no longer see them.", messages.SUCCESS)
+        report = clinics_set_status(clinics=queryset, status=ClinicStatus.RETIRED)
+        self._report_status(request, "Retired (visitors no longer see them)", report)
 
-    @admin.action(description="Reactivate selected clinics", permissions=["change"])
-    def reactivate_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> None:
-        count = clinics_set_active(clinics=queryset, active=True)
-        self.message_user(request, f"Reactivated {count} clinic(s).", messages.SUCCESS)
+    @admin.action(description="Mark selected clinics temporarily closed…", permissions=["change"])
+    def close_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> HttpResponse | None:
+        form = TemporaryClosureActionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            report = clinics_set_status(
+                clinics=queryset,
+                status=ClinicStatus.TEMPORARILY_CLOSED,
+                closure_reason=form.cleaned_data["closure_reason"],
+                reopens_on=form.cleaned_data["reopens_on"],
+            )
+            self._report_status(request, "Marked temporarily closed", report)
+            return None
+        return self._action_page(request, queryset, form, "close_selected", "Mark clinics temporarily closed")
+
+    @admin.action(description="Add special hours (holiday, closure) to selected clinics…", permissions=["change"])
+    def special_hours_selected(self, request: HttpRequest, queryset: QuerySet[Clinic]) -> HttpResponse | None:
+        form = SpecialHoursActionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            data = form.cleaned_data
+            count = special_hours_set(
+                clinics=queryset, day=data["date"], label=data["label"], opens=data["opens"], closes=data["closes"]
+            )
+            what = "closed" if data["opens"] is None else f"open {data['opens']:%H:%M}–{data['closes']:%H:%M}"
+            self.message_user(
+                request,
+                f"{data['label']} ({data['date']:%a %b %d, %Y}): {what} at {count} clinic(s).",
+                messages.SUCCESS,
+            )
+            return None
+        return self._action_page(request, queryset, form, "special_hours_selected", "Add special hours")
+
+    def _action_page(
+        self, request: HttpRequest, queryset: QuerySet[Clinic], form: forms.Form, action: str, title: str
+    ) -> HttpResponse:
+        """The page between choosing an action and applying it: the clinics chosen, and the form it needs."""
+        return TemplateResponse(
+            request,
+            "admin/clinics/clinic/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "clinics": list(queryset),
+                "form": form,
+                "action": action,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 # How many clinics a "cannot be deleted" message names before it says how many more.

@@ -66,7 +66,7 @@ class Directory:
 
 
 def _count() -> Directory:
-    rows = Clinic.objects.active().values("state").annotate(count=Count("id")).order_by().values_list("state", "count")
+    rows = Clinic.objects.public().values("state").annotate(count=Count("id")).order_by().values_list("state", "count")
     states = (StateCount(code, US_STATES.get(code, code), count) for code, count in rows)
     return Directory(tuple(sorted(states, key=lambda state: state.name)))
 

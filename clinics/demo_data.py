@@ -1,7 +1,8 @@
 """Loading the demo clinics and services from fixtures/, idempotently.
 
 Running it again changes nothing and duplicates nothing: rows are matched by slug and saved
-only when a value differs.
+only when a value differs. A new clinic is published when it is complete (clinics/publishing.py)
+and left a draft otherwise; a clinic's status is staff's afterwards, never changed by a reload.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from django.conf import settings
 from django.db import transaction
 
 from clinics import history
-from clinics.editing import clinic_save, condition_save, replace_hours, service_save, set_services
-from clinics.models import Clinic, Condition, Service
+from clinics.editing import clinic_save, clinics_set_status, condition_save, replace_hours, service_save, set_services
+from clinics.models import Clinic, ClinicStatus, Condition, Service
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 CLINIC_FIELDS = ("name", "street", "address_line2", "city", "state", "zip_code", "phone", "website_url", "schedule_url")
@@ -90,6 +91,8 @@ def _load(fixtures_dir: Path) -> tuple[LoadReport, LoadReport]:
         hours = [(r["weekday"], time.fromisoformat(r["opens"]), time.fromisoformat(r["closes"])) for r in row["hours"]]
         if replace_hours(clinic=clinic, intervals=hours):
             changed = True
+        if created:  # published when complete (clinics/publishing.py); else a draft, for staff to finish
+            clinics_set_status(clinics=[clinic], status=ClinicStatus.PUBLISHED)
         (clinic_report.created if created else clinic_report.updated if changed else clinic_report.unchanged).append(
             clinic.slug
         )

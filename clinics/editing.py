@@ -9,11 +9,18 @@ clinic with ``clinic_save`` and services with ``service_save``/``service_delete`
 inline and services field are saved by Django's own formset and form, after which it calls
 ``mark_changed``. A clinic or service is validated with ``full_clean()`` before it is written,
 and hours with ``hours.check_week``, so bad input changes nothing.
+
+Whether a clinic may be public (clinics/publishing.py) is checked by ``clinics_set_status``, by the
+import once a row's hours and services are written (inside its transaction), and by the admin on
+what staff submitted; not by ``clinic_save`` alone, since a new clinic's hours and services are
+written after it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,12 +28,21 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clinics import history
+from clinics import history, publishing
 from clinics.addresses import fill_from_zip
 from clinics.counts import state_counts
 from clinics.hours import Interval, check_week, hours_from_text
 from clinics.locating import BulkReport, LocateResult, Outcome, locate_clinic, prepare_for_save
-from clinics.models import Clinic, Condition, LocationSource, OpeningHours, Service, unique_slug
+from clinics.models import (
+    Clinic,
+    ClinicStatus,
+    Condition,
+    LocationSource,
+    OpeningHours,
+    Service,
+    SpecialHours,
+    unique_slug,
+)
 from clinics.search.ranking import directory
 
 
@@ -144,10 +160,64 @@ def clinic_restore(*, clinic: Clinic, version: Any) -> LocateResult:
     return located
 
 
-def clinics_set_active(*, clinics: QuerySet[Clinic], active: bool) -> int:
-    """Retire clinics (hidden from visitors) or bring them back; returns how many."""
-    ids = list(clinics.values_list("pk", flat=True))
-    count = Clinic.objects.filter(pk__in=ids).update(is_active=active)
+@dataclass
+class StatusReport:
+    changed: list[Clinic] = field(default_factory=list)
+    refused: list[tuple[Clinic, str]] = field(default_factory=list)  # a clinic, and why it cannot be public
+
+
+@transaction.atomic
+def clinics_set_status(
+    *, clinics: Iterable[Clinic], status: str, closure_reason: str = "", reopens_on: date | None = None
+) -> StatusReport:
+    """Give clinics a status; an incomplete clinic is never made public (clinics/publishing.py) and is left as it was.
+
+    Temporarily closing needs a reason (shown to visitors) and may give a reopening date. Taking a
+    clinic out of public view (draft, retired) is never refused, whatever else is wrong with it.
+    """
+    report = StatusReport()
+    for clinic in clinics:
+        clinic.status = status
+        if status == ClinicStatus.TEMPORARILY_CLOSED:
+            clinic.closure_reason, clinic.reopens_on = closure_reason, reopens_on
+        try:
+            if clinic.is_public:
+                clinic.full_clean()
+                publishing.check_saved(clinic)
+            else:
+                clinic.clean()  # a closure ends with its status
+        except ValidationError as exc:
+            clinic.refresh_from_db()
+            report.refused.append((clinic, " ".join(exc.messages)))
+            continue
+        clinic.save(update_fields=["status", "closure_reason", "reopens_on"])
+        report.changed.append(clinic)
+    mark_changed(clinic.pk for clinic in report.changed)  # a new updated_at, and a version in each one's history
+    return report
+
+
+@transaction.atomic
+def special_hours_set(
+    *, clinics: Iterable[Clinic], day: date, label: str, opens: time | None = None, closes: time | None = None
+) -> int:
+    """Give clinics other hours on one date (``opens``/``closes`` both None: closed all day), replacing any they had.
+
+    Checked first, so bad input changes nothing; returns how many clinics.
+    """
+    targets = list(clinics)
+    rows = [SpecialHours(clinic=clinic, date=day, label=label, opens=opens, closes=closes) for clinic in targets]
+    for row in rows:
+        row.full_clean(validate_unique=False, validate_constraints=False)
+    SpecialHours.objects.filter(clinic__in=targets, date=day).delete()
+    SpecialHours.objects.bulk_create(rows)
+    mark_changed(clinic.pk for clinic in targets)
+    return len(targets)
+
+
+def special_hours_remove(*, clinics: Iterable[Clinic], day: date) -> int:
+    """Take a date's special hours off these clinics; returns how many had them."""
+    ids = [clinic.pk for clinic in clinics]
+    count, _ = SpecialHours.objects.filter(clinic_id__in=ids, date=day).delete()
     mark_changed(ids)
     return count
 

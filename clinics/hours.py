@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone as dj_timezone
 
-from clinics.models import Clinic, OpeningHours, Weekday
+from clinics.models import Clinic, OpeningHours, SpecialHours, Weekday
 
 
 def format_time(value: time) -> str:
@@ -57,30 +58,87 @@ def _open_at(intervals: Iterable[tuple[time, time]], local_time: time) -> bool:
     return any(opens <= local_time < closes for opens, closes in intervals)
 
 
+SpecialRow = tuple[date, str, time | None, time | None]  # date, label, opens, closes (None, None: closed)
+TEMPORARILY_CLOSED_TEXT = "Temporarily closed"
+# How far ahead the clinic page and the API list special hours.
+UPCOMING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class SpecialDay:
+    """A date with other hours than the week's (or closed), in the clinic's own time zone."""
+
+    date: date
+    label: str  # "Thanksgiving"
+    intervals: tuple[tuple[time, time], ...]  # none: closed all day
+    text: str  # "Closed", "9 AM–1 PM"
+
+    @property
+    def closed(self) -> bool:
+        return not self.intervals
+
+
+def special_rows_since(day: date) -> QuerySet[SpecialHours, tuple[int, date, str, time | None, time | None]]:
+    """Every clinic's special hours from ``day`` on, as plain rows (clinic id first)."""
+    return SpecialHours.objects.filter(date__gte=day).values_list("clinic_id", "date", "label", "opens", "closes")
+
+
+def recent_cutoff() -> date:
+    """The earliest date any clinic may still be living (the day before today in UTC covers every US zone)."""
+    return dj_timezone.now().date() - timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Week:
     """A clinic's week sorted and worded once, so open-now and today's hours are a lookup.
 
     The nearest search keeps one per cached clinic version (clinics/search/details.py) rather
-    than sorting and formatting every clinic's hours on every search.
+    than sorting and formatting every clinic's hours on every search. Special hours (holidays,
+    staff days) replace the week's on their date in the clinic's own time zone; a temporarily
+    closed clinic is never open.
     """
 
     zone: ZoneInfo
     days: tuple[tuple[tuple[time, time], ...], ...]  # Monday (0) to Sunday (6), in opening order
     texts: tuple[str, ...]  # "7 AM–7 PM", "Closed"
+    special: dict[date, SpecialDay] = field(default_factory=dict)
+    temporarily_closed: bool = False
 
     @classmethod
-    def of(cls, intervals: Iterable[Interval], timezone: str) -> Week:
+    def of(
+        cls,
+        intervals: Iterable[Interval],
+        timezone: str,
+        special: Iterable[SpecialRow] = (),
+        *,
+        temporarily_closed: bool = False,
+    ) -> Week:
         by_day: list[list[tuple[time, time]]] = [[] for _ in range(7)]
         for weekday, opens, closes in intervals:
             by_day[weekday].append((opens, closes))
         days = tuple(tuple(sorted(day)) for day in by_day)
-        return cls(zone=zone_named(timezone), days=days, texts=tuple(format_intervals(day) for day in days))
+        special_days = {}
+        for day, label, starts, ends in sorted(special, key=lambda row: row[0]):
+            hours = ((starts, ends),) if starts is not None and ends is not None else ()
+            special_days[day] = SpecialDay(day, label, hours, format_intervals(hours))
+        return cls(
+            zone=zone_named(timezone),
+            days=days,
+            texts=tuple(format_intervals(day) for day in days),
+            special=special_days,
+            temporarily_closed=temporarily_closed,
+        )
 
     @classmethod
     def for_clinic(cls, clinic: Clinic) -> Week:
-        """From ``clinic.hours.all()``: prefetched hours are used when the caller prefetched them."""
-        return cls.of(((h.weekday, h.opens, h.closes) for h in clinic.hours.all()), clinic.timezone)
+        """From ``clinic.hours.all()`` and ``clinic.special_hours.all()``, prefetched if the caller prefetched them."""
+        since = recent_cutoff()
+        return cls.of(
+            ((h.weekday, h.opens, h.closes) for h in clinic.hours.all()),
+            clinic.timezone,
+            ((s.date, s.label, s.opens, s.closes) for s in clinic.special_hours.all() if s.date >= since),
+            temporarily_closed=clinic.is_temporarily_closed,
+        )
 
     def table(self) -> list[DayHours]:
         """Monday to Sunday, each day's hours as text ("Closed" for a day without intervals)."""
@@ -88,12 +146,27 @@ class Week:
 
     def status(self, at: datetime | None = None) -> HoursStatus:
         local = (at or dj_timezone.now()).astimezone(self.zone)
+        if self.temporarily_closed:
+            return HoursStatus(open_now=False, hours_today=TEMPORARILY_CLOSED_TEXT, local_time=local)
+        special = self.special.get(local.date())
+        if special is not None:
+            return HoursStatus(
+                open_now=_open_at(special.intervals, local.time()),
+                hours_today=f"{special.text} ({special.label})",
+                local_time=local,
+            )
         weekday = local.weekday()
         return HoursStatus(
             open_now=_open_at(self.days[weekday], local.time()),
             hours_today=self.texts[weekday],
             local_time=local,
         )
+
+    def upcoming(self, at: datetime | None = None, days: int = UPCOMING_DAYS) -> list[SpecialDay]:
+        """Special hours from today (the clinic's own date) for ``days`` days, soonest first."""
+        today = (at or dj_timezone.now()).astimezone(self.zone).date()
+        last = today + timedelta(days=days)
+        return [day for when, day in self.special.items() if today <= when <= last]
 
 
 @dataclass(frozen=True)

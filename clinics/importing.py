@@ -4,7 +4,10 @@ Rows are matched by slug. Every row is validated like the admin form (full_clean
 imported clinic without coordinates is located as on save, and a file with any bad row
 changes nothing: the admin shows each row's errors instead. Each row is checked whole, in
 one pass (``check_row``): its fields, hours, services and slug together, so one preview lists
-every problem of every row, never one kind of problem per try. Rows are numbered as in the
+every problem of every row, never one kind of problem per try. A row that makes a clinic public
+(published or temporarily closed) must give it what publishing needs (clinics/publishing.py),
+reported beside the row's other errors; a new clinic in a file without a ``status`` column is a
+draft. Rows are numbered as in the
 spreadsheet, the column names being row 1. A slug on two rows is an error on the second,
 naming the first, never a silent merge.
 
@@ -28,11 +31,11 @@ from django.utils.safestring import SafeString, mark_safe
 from import_export import fields, resources, widgets
 from import_export.results import Error, Result, RowResult
 
-from clinics import history
+from clinics import history, publishing
 from clinics.addresses import fill_from_zip
 from clinics.editing import clinic_save, mark_changed, replace_hours
 from clinics.hours import Interval, hours_from_text, hours_to_text
-from clinics.models import CONTACT_FIELDS, Clinic, Service
+from clinics.models import CONTACT_FIELDS, Clinic, ClinicStatus, Service
 from clinics.search.params import split_slugs
 from clinics.spreadsheets import escape_formula, unescape_formula
 
@@ -155,8 +158,8 @@ class HoursField(fields.Field):
 
 
 # The columns a clinic spreadsheet may have, in the export's order: the API's fields as staff edit them, with
-# where the location came from (not just whether it is approximate), the public page, whether the clinic is
-# active, and its week as text.
+# where the location came from (not just whether it is approximate), the public page, the clinic's status (an
+# older file's "active" column is read too: ``status_from_row``), and its week as text.
 IMPORT_COLUMNS = [
     *CONTACT_FIELDS,
     "latitude",
@@ -165,7 +168,9 @@ IMPORT_COLUMNS = [
     "timezone",
     "schedule_url",
     "website_url",
-    "is_active",
+    "status",
+    "closure_reason",
+    "reopens_on",
     "notice",
     "services",
     "hours",
@@ -282,8 +287,14 @@ class ClinicResource(resources.ModelResource):
                 row[column] = unescape_formula(value)
 
     def import_instance(self, instance: Clinic, row: Any, **kwargs: Any) -> None:
-        """The row's fields set on the clinic, and the whole row checked at once (``check_row``)."""
+        """The row's fields set on the clinic, and the whole row checked at once (``check_row``), publishing's
+        needs included for a row that makes the clinic public (clinics/publishing.py)."""
         errors: dict[str, Any] = {}
+        number = sheet_row(kwargs["row_number"])
+        try:
+            status_from_row(row)  # "Temporarily closed", or an older file's "active" column
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
@@ -292,8 +303,14 @@ class ClinicResource(resources.ModelResource):
         instance.city, instance.state = fill_from_zip(
             city=instance.city, state=instance.state, zip_code=instance.zip_code
         )
-        for column, messages in self.check_row(row, sheet_row(kwargs["row_number"])).items():
+        for column, messages in self.check_row(row, number).items():
             errors.setdefault(column, []).extend(messages)
+        if "status" not in errors and "hours" not in errors:
+            row["_parsed_hours"] = self.parsed_hours.get(number)
+            try:
+                publishing.check_public(instance, row_checklist(instance, row))
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
         if errors:
             # validate_instance adds full_clean()'s errors for every other field: one list for the row.
             raise ValidationError(errors)
@@ -353,6 +370,43 @@ class ClinicResource(resources.ModelResource):
 
     def get_export_queryset(self, request: Any = None) -> Any:
         return Clinic.objects.prefetch_related("services", "hours")
+
+
+# An older file's column (before clinics had a status), and the words a spreadsheet may hold for yes and no.
+LEGACY_ACTIVE_COLUMNS = ("active", "is_active")
+YES = frozenset({"1", "true", "yes", "y"})
+NO = frozenset({"0", "false", "no", "n"})
+
+
+def row_checklist(clinic: Clinic, row: Any) -> list[publishing.Requirement]:
+    """Publishing's checklist for a row before it is written: its hours and services as the row gives them,
+    else as stored."""
+    parsed = row.get("_parsed_hours")
+    has_hours = bool(parsed) if parsed is not None else clinic.pk is not None and clinic.hours.exists()
+    if row.get("services") is not None:
+        slugs = split_slugs(str(row["services"]).split(";"))
+        services = Service.objects.filter(slug__in=slugs).count() if slugs else 0
+    else:
+        services = clinic.services.count() if clinic.pk is not None else 0
+    return publishing.checklist(clinic, has_hours=has_hours, service_count=services)
+
+
+def status_from_row(row: Any) -> None:
+    """The row's status as stored: "Temporarily closed" as temporarily_closed; an older file's active column
+    (yes: published, no: retired) when the row gives no status. An unreadable "active" is the row's error."""
+    status = str(row.get("status") or "").strip()
+    if status:
+        row["status"] = status.lower().replace(" ", "_").replace("-", "_")
+        return
+    for column in LEGACY_ACTIVE_COLUMNS:
+        value = row.get(column)
+        if value is None or str(value).strip() == "":
+            continue
+        text = str(value).strip().lower()
+        if text not in YES | NO:
+            raise ValidationError({"status": [f"Can't read “{value}” in the {column} column: write TRUE or FALSE."]})
+        row["status"] = ClinicStatus.PUBLISHED if text in YES else ClinicStatus.RETIRED
+        return
 
 
 def column_problem(headers: list[str]) -> str:

@@ -52,7 +52,8 @@ def clinic_jsonld(clinic: Clinic, *, page_url: str, week: list[DayHours] | None 
         data["email"] = clinic.email
     if clinic.website_url.startswith(("https://", "http://")):
         data["sameAs"] = [clinic.website_url]
-    hours = opening_hours_specification(clinic, week)
+    # A temporarily closed clinic's week would tell search engines it is open.
+    hours = [] if clinic.is_temporarily_closed else opening_hours_specification(clinic, week)
     if hours:
         data["openingHoursSpecification"] = hours
     services = [service.name for service in clinic.services.all()]

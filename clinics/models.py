@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 from django.core.exceptions import ValidationError
@@ -47,7 +47,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
 
         ``including`` adds these current services whoever offers them (the one a link chose stays chosen).
         """
-        in_use = models.Exists(Clinic.objects.active().filter(services=models.OuterRef("pk")))
+        in_use = models.Exists(Clinic.objects.public().filter(services=models.OuterRef("pk")))
         return self.current().filter(in_use | models.Q(slug__in=list(including)))
 
 
@@ -140,15 +140,39 @@ APPROXIMATE_SOURCES = (LocationSource.ZIP, LocationSource.CITY)
 CONTACT_FIELDS = ("slug", "name", "street", "address_line2", "city", "state", "zip_code", "phone", "email")
 
 
+class ClinicStatus(models.TextChoices):
+    """Where a clinic stands with visitors: only published and temporarily closed clinics are public."""
+
+    DRAFT = "draft", "Draft (not public)"
+    PUBLISHED = "published", "Published"
+    TEMPORARILY_CLOSED = "temporarily_closed", "Temporarily closed"
+    RETIRED = "retired", "Retired (not public)"
+
+
+# The statuses visitors see (pages, the API, the sitemap, the GeoJSON, counts and search); both must be complete
+# (clinics/publishing.py).
+PUBLIC_STATUSES = (ClinicStatus.PUBLISHED, ClinicStatus.TEMPORARILY_CLOSED)
+
+
 class ClinicQuerySet(models.QuerySet["Clinic"]):
+    def public(self) -> ClinicQuerySet:
+        """Clinics a visitor may see: published or temporarily closed (never drafts or retired clinics)."""
+        return self.filter(status__in=PUBLIC_STATUSES)
+
     def active(self) -> ClinicQuerySet:
-        """Clinics a visitor may see."""
-        return self.filter(is_active=True)
+        """The same as ``public()``: the name from before clinics had a status."""
+        return self.public()
+
+    def published(self) -> ClinicQuerySet:
+        """Public clinics that are open for business (not temporarily closed)."""
+        return self.filter(status=ClinicStatus.PUBLISHED)
 
     def with_details(self) -> ClinicQuerySet:
-        """Active clinics with their current services and hours (in week order) fetched alongside."""
-        return self.active().prefetch_related(
-            current_services(), models.Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+        """Public clinics with their current services, hours (in week order) and special hours fetched alongside."""
+        return self.public().prefetch_related(
+            current_services(),
+            models.Prefetch("hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+            "special_hours",
         )
 
     def with_current_services(self) -> ClinicQuerySet:
@@ -254,7 +278,22 @@ class Clinic(models.Model):
     schedule_url = models.URLField("schedule URL", max_length=500, blank=True, validators=[web_link])
     website_url = models.URLField("public page", max_length=500, blank=True, validators=[web_link])
     services = models.ManyToManyField(Service, related_name="clinics", blank=True)
-    is_active = models.BooleanField("active", default=True, help_text="Inactive clinics are never shown to visitors.")
+    status = models.CharField(
+        max_length=20,
+        choices=ClinicStatus.choices,
+        default=ClinicStatus.DRAFT,
+        help_text="Drafts and retired clinics are never shown to visitors. Publishing needs a location, a phone, "
+        "hours, a schedule link and a service.",
+    )
+    closure_reason = models.CharField(
+        "reason for closing",
+        max_length=200,
+        blank=True,
+        help_text='For a temporarily closed clinic, shown to visitors, e.g. "Closed for renovation".',
+    )
+    reopens_on = models.DateField(
+        "reopens on", null=True, blank=True, help_text="For a temporarily closed clinic, if known; shown to visitors."
+    )
     notice = models.CharField(
         max_length=200, blank=True, help_text='Shown to visitors, e.g. "Temporarily closed for renovation".'
     )
@@ -293,12 +332,30 @@ class Clinic(models.Model):
         return reverse("clinics:detail", args=[self.slug])
 
     def clean(self) -> None:
-        """The city and state belong to the ZIP, and a pin far from it was confirmed (clinics/addresses.py)."""
+        """The city and state belong to the ZIP and a far pin was confirmed (clinics/addresses.py); a temporary
+        closure says why, and any other status clears it."""
         from clinics.addresses import address_problems
 
-        problems = address_problems(self)
+        problems: dict[str, Any] = dict(address_problems(self))
+        if self.status != ClinicStatus.TEMPORARILY_CLOSED:  # a closure ends with its status: nothing stale is shown
+            self.closure_reason, self.reopens_on = "", None
+        elif not self.closure_reason.strip():
+            problems["closure_reason"] = "Say why the clinic is closed (visitors see it), e.g. “Closed for renovation”."
         if problems:
             raise ValidationError(problems)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_temporarily_closed(self) -> bool:
+        return self.status == ClinicStatus.TEMPORARILY_CLOSED
+
+    @property
+    def bookable_schedule_url(self) -> str:
+        """The schedule link to offer visitors: none while the clinic is temporarily closed."""
+        return "" if self.is_temporarily_closed else self.schedule_url
 
     @property
     def is_located(self) -> bool:
@@ -374,5 +431,43 @@ class OpeningHours(models.Model):
     def clean(self) -> None:
         """One interval on its own; a day's intervals against each other are checked by whoever writes the
         week (clinics/editing.py's replace_hours, the admin's hours formset)."""
+        if self.opens is not None and self.closes is not None and self.closes <= self.opens:
+            raise ValidationError({"closes": "Closing time must be after opening time."}, code="close_before_open")
+
+
+class SpecialHours(models.Model):
+    """A date with other hours than the clinic's week, or closed (a holiday, a staff day), in its own time zone."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="special_hours")
+    date = models.DateField()
+    label = models.CharField(max_length=100, help_text="Shown to visitors, e.g. “Thanksgiving”.")
+    opens = models.TimeField(null=True, blank=True, help_text="Leave both times empty for closed all day.")
+    closes = models.TimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "special hours"
+        verbose_name_plural = "special hours (holidays, closures)"
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "date"], name="special_hours_one_per_clinic_date"),
+            models.CheckConstraint(
+                condition=models.Q(opens__isnull=True, closes__isnull=True)
+                | models.Q(opens__isnull=False, closes__isnull=False, closes__gt=models.F("opens")),
+                name="special_hours_closed_or_open_interval",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.label}"
+
+    @property
+    def closed(self) -> bool:
+        return self.opens is None
+
+    def clean(self) -> None:
+        if (self.opens is None) != (self.closes is None):
+            raise ValidationError(
+                "Give both the opening and the closing time, or neither for closed all day.", code="half_interval"
+            )
         if self.opens is not None and self.closes is not None and self.closes <= self.opens:
             raise ValidationError({"closes": "Closing time must be after opening time."}, code="close_before_open")

@@ -73,7 +73,7 @@ class ClinicSitemap(_PublicAddress):
     changefreq = "weekly"
 
     def items(self) -> QuerySet[Clinic]:
-        return Clinic.objects.active().order_by("slug").only("slug", "updated_at")
+        return Clinic.objects.public().order_by("slug").only("slug", "updated_at")
 
     def lastmod(self, clinic: Clinic) -> datetime:
         return clinic.updated_at

@@ -13,6 +13,7 @@ urlpatterns = [
     path("clinics/<slug:slug>/", views.clinic_detail, name="detail"),
     path("conditions/", views.condition_index, name="conditions"),
     path("conditions/<slug:slug>/", views.condition_page, name="condition"),
+    path("clinics/<slug:slug>/preview/", views.clinic_preview, name="preview"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -13,6 +13,7 @@ from itertools import groupby
 from typing import Any
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +25,7 @@ from clinics.conditions import catalogue
 from clinics.counts import Directory, state_counts
 from clinics.geocoding import GeocodeFailure
 from clinics.health import RETRY_AFTER_SECONDS
-from clinics.hours import Week
+from clinics.hours import Week, recent_cutoff
 from clinics.jsonld import clinic_jsonld, jsonld_script
 from clinics.links import public_url, web_url
 from clinics.listing import (
@@ -35,7 +36,7 @@ from clinics.listing import (
     state_page_url,
 )
 from clinics.maps import leaflet_options
-from clinics.models import Clinic, Condition, Service
+from clinics.models import Clinic, ClinicStatus, Condition, Service, current_services
 from clinics.request_log import current_request_id
 from clinics.search.geometry import miles_text
 from clinics.search.nearby import NearbyClinics, human_join, search_nearby
@@ -72,7 +73,7 @@ class ClinicCard:
 
 def clinic_card(clinic: Clinic, *, area: str = "", services: Sequence[str] = ()) -> ClinicCard:
     """``area`` and ``services``: the search the card is shown for, so a Schedule click counts under it."""
-    schedule_url = web_url(clinic.schedule_url)
+    schedule_url = web_url(clinic.bookable_schedule_url)  # none while temporarily closed
     return ClinicCard(
         clinic,
         clinic.get_absolute_url(),
@@ -275,7 +276,7 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
         return _state_index(request, directory, ListProblem(404, "The list of clinics has only one page."))
     if lists_every_clinic(directory):
         # Counted a few seconds ago at most; the query is bounded all the same, should the directory have grown.
-        clinics = list(Clinic.objects.active().only(*CARD_FIELDS)[: settings.CLINIC_LIST_ALL_MAX + 1])
+        clinics = list(Clinic.objects.public().only(*CARD_FIELDS)[: settings.CLINIC_LIST_ALL_MAX + 1])
         if len(clinics) <= settings.CLINIC_LIST_ALL_MAX:
             return _every_clinic(request, clinics)
         return _state_index(request, directory, state_pages=True)
@@ -294,6 +295,9 @@ CARD_FIELDS = (
     "phone",
     "notice",
     "schedule_url",
+    "status",
+    "closure_reason",
+    "reopens_on",
 )
 
 
@@ -345,7 +349,7 @@ def _state_index(
 def _state_page(request: HttpRequest, directory: Directory, code: str, number: int) -> HttpResponse:
     """One state's active clinics by city and name, CLINIC_LIST_PAGE_SIZE to a page."""
     name = US_STATES[code]
-    clinics = Clinic.objects.active().filter(state=code).order_by("city", "name", "slug").only(*CARD_FIELDS)
+    clinics = Clinic.objects.public().filter(state=code).order_by("city", "name", "slug").only(*CARD_FIELDS)
     paginator = Paginator(clinics, settings.CLINIC_LIST_PAGE_SIZE)
     if paginator.count == 0:
         return _state_index(
@@ -403,22 +407,54 @@ def _too_many_requests(request: HttpRequest, seconds: int) -> HttpResponse:
 
 @require_safe
 def clinic_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """One clinic's page. Its week is read once (as plain rows) and gives the status, the table and the JSON-LD."""
-    clinic = get_object_or_404(Clinic.objects.active().with_current_services(), slug=slug)
-    hours = Week.of(clinic.hours.values_list("weekday", "opens", "closes"), clinic.timezone)
+    """One public clinic's page."""
+    clinic = get_object_or_404(Clinic.objects.public().with_current_services(), slug=slug)
+    return _clinic_page(request, clinic)
+
+
+@require_safe
+@staff_member_required
+def clinic_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any clinic's page as visitors would see it once public, for staff only (a draft before publishing it).
+
+    Marked "Preview — not public" and kept out of search engines (noindex, and not in the sitemap).
+    """
+    clinic = get_object_or_404(Clinic.objects.prefetch_related(current_services()), slug=slug)
+    response = _clinic_page(request, clinic, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Why visitors cannot see a clinic, for the staff preview's banner.
+HIDDEN_AS: dict[str, str] = {ClinicStatus.DRAFT: "a draft", ClinicStatus.RETIRED: "retired"}
+
+
+def _clinic_page(request: HttpRequest, clinic: Clinic, *, preview: bool = False) -> HttpResponse:
+    """A clinic's page. Its week is read once (as plain rows) and gives the status, the table and the JSON-LD."""
+    hours = Week.of(
+        clinic.hours.values_list("weekday", "opens", "closes"),
+        clinic.timezone,
+        clinic.special_hours.filter(date__gte=recent_cutoff()).values_list("date", "label", "opens", "closes"),
+        temporarily_closed=clinic.is_temporarily_closed,
+    )
     status = hours.status()
     week = hours.table()
     zone = hours.zone
     url = clinic.get_absolute_url()
     page_url = public_url(request, url)
+    schedule_url = web_url(clinic.bookable_schedule_url)  # none while temporarily closed
     services = list(clinic.services.all())
     return render(
         request,
         "clinics/clinic_detail.html",
         {
             "clinic": clinic,
-            "schedule_url": web_url(clinic.schedule_url),
-            "schedule_link": schedule_link(clinic.slug) if web_url(clinic.schedule_url) else "",
+            "preview": preview,
+            "hidden_as": HIDDEN_AS.get(clinic.status, ""),
+            "upcoming": hours.upcoming(),
+            "schedule_url": schedule_url,
+            "schedule_link": schedule_link(clinic.slug) if schedule_url else "",
             "website_url": web_url(clinic.website_url),
             "status": status,
             "week": week,
@@ -523,7 +559,7 @@ def condition_page(request: HttpRequest, slug: str) -> HttpResponse:
     condition = get_object_or_404(Condition.objects.prefetch_related("services"), slug=slug)
     services = [service for service in condition.services.all() if not service.is_retired]
     clinics = list(
-        Clinic.objects.active()
+        Clinic.objects.public()
         .filter(services__in=services)
         .distinct()
         .order_by("state", "city", "name")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -30,10 +30,11 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     No cookie is read or set. Only a GET counts (a HEAD, as link checkers send, does not); the answer is never
     cached, so every click reaches us.
     """
-    clinic = get_object_or_404(Clinic.objects.active().only("schedule_url"), slug=slug)
-    target = web_url(clinic.schedule_url)
+    clinic = get_object_or_404(Clinic.objects.public().only("schedule_url", "status", "slug"), slug=slug)
+    target = web_url(clinic.bookable_schedule_url)
     if not target:
-        raise Http404("This clinic has no online scheduling.")
+        # No online booking (or the clinic is temporarily closed, as an old link may not know): its page says why.
+        return HttpResponseRedirect(clinic.get_absolute_url())
     if request.method == "GET":
         record_schedule_click(request.GET.get("from", ""), request.GET.getlist("service"))
     response = HttpResponseRedirect(target)

@@ -376,6 +376,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two fields are called status: a clinic's and the health check's.
+    "ENUM_NAME_OVERRIDES": {
+        "ClinicStatusEnum": [("published", "Published"), ("temporarily_closed", "Temporarily closed")]
+    },
 }
 CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -411,6 +415,11 @@ if PIN_MAX_MILES_FROM_ZIP <= 0:
 CLINIC_HISTORY_DAYS = envint("CLINIC_HISTORY_DAYS", 730)
 if CLINIC_HISTORY_DAYS <= 0:
     raise ImproperlyConfigured("CLINIC_HISTORY_DAYS must be more than 0")
+
+# Temporarily closed clinics are listed in nearest results at their distance, marked closed with their reason and
+# reopening date and without a Schedule button (a patient may be looking for their own clinic); false leaves them
+# out of nearest results (they keep their page and their place in the clinic list). "Open now" always leaves them out.
+SEARCH_SHOWS_TEMPORARILY_CLOSED = envbool("SEARCH_SHOWS_TEMPORARILY_CLOSED", True)
 
 # --- The clinic list at any size (/clinics/) -------------------------------------------------------
 # Up to CLINIC_LIST_ALL_MAX active clinics, /clinics/ shows every one on one page, grouped by state (the real chain

@@ -1,7 +1,8 @@
 """Test data: clinics, services and opening hours, saved straight to the database.
 
-Clinics skip geocoding: given coordinates they count as placed by hand (location_source "manual"); with
-``latitude=None`` they are unlocated. By default a clinic offers physical therapy and opens 8 to 5 on weekdays::
+Clinics are published, with a sample phone. They skip geocoding: given coordinates they count as placed by hand
+(location_source "manual"); with ``latitude=None`` they are unlocated. By default a clinic offers physical therapy
+and opens 8 to 5 on weekdays::
 
     ClinicFactory(name="Moline", latitude=41.49, longitude=-90.50)
     ClinicFactory(services=("physical-therapy", "aquatic-therapy"), hours=[(0, time(7), time(19))])
@@ -17,7 +18,7 @@ from typing import Any
 import factory
 from factory.django import DjangoModelFactory
 
-from clinics.models import Clinic, OpeningHours, Service, unique_slug
+from clinics.models import Clinic, ClinicStatus, OpeningHours, Service, SpecialHours, unique_slug
 
 WEEKDAY_HOURS = [(day, time(8), time(17)) for day in range(5)]
 
@@ -48,6 +49,8 @@ class ClinicFactory(DjangoModelFactory):
     timezone = "America/Chicago"
     schedule_url = "https://schedule.example.com/x"
     location_source = factory.LazyAttribute(lambda clinic: "manual" if clinic.latitude is not None else "")
+    phone = "309-555-0100"
+    status = ClinicStatus.PUBLISHED
 
     @factory.post_generation
     def services(clinic: Clinic, create: bool, slugs: Iterable[str | Service] | None, **kwargs: Any) -> None:
@@ -74,3 +77,15 @@ class OpeningHoursFactory(DjangoModelFactory):
     weekday = 0
     opens = time(8)
     closes = time(17)
+
+
+class SpecialHoursFactory(DjangoModelFactory):
+    """A date closed all day by default; give ``opens`` and ``closes`` for other hours."""
+
+    class Meta:
+        model = SpecialHours
+
+    clinic = factory.SubFactory(ClinicFactory)
+    label = "Holiday"
+    opens = None
+    closes = None

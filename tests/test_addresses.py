@@ -179,8 +179,11 @@ def test_admin_asks_for_a_city_when_neither_it_nor_the_zip_gives_one(staff_clien
 
 
 def test_unknown_zip_gets_a_clear_warning_not_a_red_error(staff_client):
+    """Saved as a draft (a ZIP with no location cannot be published: tests/test_publishing.py)."""
     response = staff_client.post(
-        reverse("admin:clinics_clinic_add"), clinic_form(zip_code="00000", city="Nowhere Town"), follow=True
+        reverse("admin:clinics_clinic_add"),
+        clinic_form(zip_code="00000", city="Nowhere Town", status="draft"),
+        follow=True,
     )
     page = response.content.decode()
     assert "Rock Island – Test has no location. ZIP code 00000 is not in our ZIP code data" in page
@@ -189,7 +192,9 @@ def test_unknown_zip_gets_a_clear_warning_not_a_red_error(staff_client):
 
 
 def test_unknown_zip_is_warned_about_even_when_the_city_gives_a_location(staff_client):
-    response = staff_client.post(reverse("admin:clinics_clinic_add"), clinic_form(zip_code="00000"), follow=True)
+    response = staff_client.post(
+        reverse("admin:clinics_clinic_add"), clinic_form(zip_code="00000", status="draft"), follow=True
+    )
     page = response.content.decode()
     assert "ZIP code 00000 is not in our ZIP code data" in page
     assert "placed at its city centre" in page

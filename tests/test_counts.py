@@ -25,7 +25,7 @@ def test_counts_are_of_active_clinics_by_state_in_order_of_state_name():
     ClinicFactory(state="IA")
     ClinicFactory(state="IA")
     ClinicFactory(state="IL")
-    ClinicFactory(state="NE", is_active=False)
+    ClinicFactory(state="NE", status="retired")
     directory = StateCounts().get()
     assert [(s.name, s.count) for s in directory.states] == [("Illinois", 1), ("Iowa", 2)]
     assert directory.total == 3

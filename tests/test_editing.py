@@ -77,11 +77,13 @@ def test_hours_edited_in_the_admin_show_at_once(clinic, staff_client):
     data.update(
         {
             "services": [str(pk) for pk in clinic.services.values_list("pk", flat=True)],
-            "is_active": "on",
+            "status": "published",
             "hours-TOTAL_FORMS": "1",
             "hours-INITIAL_FORMS": "1",
             "hours-MIN_NUM_FORMS": "0",
             "hours-MAX_NUM_FORMS": "1000",
+            "special_hours-TOTAL_FORMS": "0",
+            "special_hours-INITIAL_FORMS": "0",
             "hours-0-id": str(interval.pk),
             "hours-0-clinic": str(clinic.pk),
             "hours-0-weekday": "0",

@@ -52,6 +52,7 @@ def clinic(db) -> Clinic:
             latitude=Decimal("41.506700"),
             longitude=Decimal("-90.515100"),
             location_source="manual",
+            status="published",
         )
         editing.replace_hours(clinic=made, intervals=[(day, time(8), time(17)) for day in range(5)])
         editing.set_services(clinic=made, services=Service.objects.filter(slug="physical-therapy"))
@@ -93,7 +94,14 @@ def change_form(clinic: Clinic, **overrides: str | list[str]) -> dict[str, str |
             "internal_notes",
         )
     }
-    data["is_active"] = "on" if clinic.is_active else ""
+    data["status"] = clinic.status
+    data["closure_reason"] = clinic.closure_reason
+    data |= {
+        "special_hours-TOTAL_FORMS": "0",
+        "special_hours-INITIAL_FORMS": "0",
+        "special_hours-MIN_NUM_FORMS": "0",
+        "special_hours-MAX_NUM_FORMS": "1000",
+    }
     data["services"] = [str(pk) for pk in clinic.services.values_list("pk", flat=True)]
     hours = list(clinic.hours.order_by("weekday", "opens"))
     data |= {
@@ -211,8 +219,8 @@ def test_retiring_clinics_in_bulk_records_each_one(clinic, staff_client):
     )
     for retired in (clinic, other):
         latest = versions(retired)[0]
-        assert (latest.is_active, latest.history_user.username) == (False, "dana")
-    assert "active: yes → no" in history_page(staff_client, clinic)
+        assert (latest.status, latest.history_user.username) == ("retired", "dana")
+    assert "status: Published → Retired (not public)" in history_page(staff_client, clinic)
 
 
 def test_deleting_a_clinic_keeps_its_last_version(clinic, staff_client):
@@ -312,7 +320,7 @@ def test_every_write_in_editing_leaves_a_version(clinic):
         lambda: editing.clinic_update(clinic=clinic, phone="563-555-0111"),
         lambda: editing.replace_hours(clinic=clinic, intervals=[(0, time(9), time(12))]),
         lambda: editing.set_services(clinic=clinic, services=aquatic),
-        lambda: editing.clinics_set_active(clinics=Clinic.objects.filter(pk=clinic.pk), active=False),
+        lambda: editing.clinics_set_status(clinics=Clinic.objects.filter(pk=clinic.pk), status="retired"),
         lambda: editing.clinics_delete(clinics=Clinic.objects.filter(pk=clinic.pk)),
     ]
     for number, write in enumerate(writes, start=2):

@@ -127,7 +127,7 @@ def test_changing_the_address_in_the_admin_relocates_the_clinic(client, fake_geo
     data = {
         "name": clinic.name,
         "slug": clinic.slug,
-        "is_active": "on",
+        "status": "draft",  # neither services nor hours are posted
         "street": "3180 Agency Street",
         "city": "Burlington",
         "state": "IA",
@@ -139,6 +139,8 @@ def test_changing_the_address_in_the_admin_relocates_the_clinic(client, fake_geo
         "schedule_url": clinic.schedule_url,
         "hours-TOTAL_FORMS": "0",
         "hours-INITIAL_FORMS": "0",
+        "special_hours-TOTAL_FORMS": "0",
+        "special_hours-INITIAL_FORMS": "0",
     }
     response = client.post(reverse("admin:clinics_clinic_change", args=[clinic.pk]), data)
     assert response.status_code == 302

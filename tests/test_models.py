@@ -102,7 +102,7 @@ def test_slug_is_made_unique_from_the_name():
 
 def test_inactive_clinics_are_not_visible():
     ClinicFactory(name="Open", latitude=41.5, longitude=-90.5)
-    ClinicFactory(name="Retired", latitude=41.5, longitude=-90.5, is_active=False)
+    ClinicFactory(name="Retired", latitude=41.5, longitude=-90.5, status="retired")
     assert [c.name for c in Clinic.objects.active()] == ["Open"]
 
 

@@ -96,24 +96,29 @@ def test_a_post_is_refused(client, clinic):
     assert client.post("/go/schedule/moline/").status_code == 405
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"schedule_url": ""},
-        {"is_active": False},
-    ],
-)
-def test_a_clinic_without_online_scheduling_or_retired_is_a_page_not_found(client, clinic, change):
-    Clinic.objects.filter(pk=clinic.pk).update(**change)
+def test_a_retired_clinic_is_a_page_not_found(client, clinic):
+    Clinic.objects.filter(pk=clinic.pk).update(status="retired")
     response = client.get("/go/schedule/moline/?from=61265")
     assert response.status_code == 404
     assert "We can't find that page" in response.content.decode()  # the site's own page, with a search form
     assert clicks() == []
 
 
+@pytest.mark.parametrize(
+    "change",
+    [{"schedule_url": ""}, {"status": "temporarily_closed", "closure_reason": "Closed for renovation"}],
+)
+def test_a_clinic_that_cannot_be_booked_online_sends_the_patient_to_its_page(client, clinic, change):
+    """No online scheduling, or closed for now (an old link may not know): its page says why, and how to call."""
+    Clinic.objects.filter(pk=clinic.pk).update(**change)
+    response = client.get("/go/schedule/moline/?from=61265")
+    assert (response.status_code, response["Location"]) == (302, "/clinics/moline/")
+    assert clicks() == []
+
+
 def test_a_stored_url_that_is_not_a_web_address_is_never_followed(client, clinic):
     Clinic.objects.filter(pk=clinic.pk).update(schedule_url="javascript:alert(1)")  # past validation, as in a raw edit
-    assert client.get("/go/schedule/moline/").status_code == 404
+    assert client.get("/go/schedule/moline/")["Location"] == "/clinics/moline/"
     assert clicks() == []
 
 

@@ -82,7 +82,7 @@ def test_an_empty_directory_gives_an_empty_answer():
 
 
 def test_inactive_and_unlocated_clinics_never_show():
-    ClinicFactory(name="Retired", latitude=41.0, longitude=-90.0, is_active=False)
+    ClinicFactory(name="Retired", latitude=41.0, longitude=-90.0, status="retired")
     ClinicFactory(name="Unlocated", latitude=None, longitude=None)
     ClinicFactory(name="Open", latitude=41.01, longitude=-90.0)
     assert names(nearest_clinics(SearchQuery(41.0, -90.0))) == ["Open"]
@@ -341,13 +341,13 @@ def test_an_edited_clinic_shows_at_once():
 
 
 def test_a_retired_clinic_disappears_at_once():
-    from clinics.editing import clinics_set_active
+    from clinics.editing import clinics_set_status
     from clinics.models import Clinic
 
     ClinicFactory(name="Staying", latitude=41.0, longitude=-90.0)
     ClinicFactory(name="Leaving", latitude=41.0, longitude=-90.01)
     assert sorted(names(search_here())) == ["Leaving", "Staying"]
-    clinics_set_active(clinics=Clinic.objects.filter(name="Leaving"), active=False)
+    clinics_set_status(clinics=Clinic.objects.filter(name="Leaving"), status="retired")
     assert names(search_here()) == ["Staying"]
 
 

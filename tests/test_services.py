@@ -227,7 +227,7 @@ def test_the_service_filter_offers_only_services_some_clinic_provides(demo_data,
 
 def test_a_service_only_an_inactive_clinic_offers_is_not_offered(db, client):
     ClinicFactory(name="Open", services=("physical-therapy",))
-    ClinicFactory(name="Closed", services=("hand-therapy",), is_active=False)
+    ClinicFactory(name="Closed", services=("hand-therapy",), status="retired")
     assert select_options(html(client.get("/"))) == ["physical-therapy"]
     assert [s["slug"] for s in client.get("/api/v1/services/").json()] == ["physical-therapy"]
 

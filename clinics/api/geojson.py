@@ -98,7 +98,7 @@ def parse_geojson_query(query: Mapping[str, Any]) -> GeoJSONQuery | dict[str, li
 def clinics_page(wanted: GeoJSONQuery) -> tuple[list[Clinic], bool]:
     """The page's clinics (located, active, in slug order) and whether more follow."""
     clinics: QuerySet[Clinic] = (
-        Clinic.objects.active()
+        Clinic.objects.public()
         .located()
         .prefetch_related(current_services(Service.objects.only("slug", "name")))
         .order_by("slug")

@@ -8,9 +8,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clinics.hours import status_at, week_table
+from clinics.hours import Week, status_at, week_table
 from clinics.links import public_url
-from clinics.models import CONTACT_FIELDS, Clinic, Service
+from clinics.models import CONTACT_FIELDS, PUBLIC_STATUSES, Clinic, Service
 from clinics.search.ranking import ClinicMatch
 
 
@@ -35,6 +35,9 @@ API_CLINIC_FIELDS = [
     "longitude",
     "location_approximate",
     "timezone",
+    "status",
+    "closure_reason",
+    "reopens_on",
     "notice",
     "services",
     "schedule_url",
@@ -48,6 +51,18 @@ class ClinicSerializer(serializers.ModelSerializer):
     longitude = serializers.FloatField(allow_null=True)
     location_approximate = serializers.BooleanField(source="location_is_approximate")
     services = ServiceRefSerializer(many=True)
+    status = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in PUBLIC_STATUSES],
+        help_text="“temporarily_closed”: closed until further notice (see closure_reason and reopens_on); never open "
+        "now, and no schedule_url.",
+    )
+    closure_reason = serializers.CharField(help_text="Why a temporarily closed clinic is closed; empty otherwise.")
+    reopens_on = serializers.DateField(
+        allow_null=True, help_text="When a temporarily closed clinic expects to reopen, if known."
+    )
+    schedule_url = serializers.CharField(
+        source="bookable_schedule_url", help_text="Where to book online; empty while the clinic is temporarily closed."
+    )
     directions_url = serializers.URLField()
     url = serializers.SerializerMethodField(help_text="The clinic's page on this site.")
 
@@ -70,13 +85,24 @@ class DayHoursSerializer(serializers.Serializer):
         return [{"opens": f"{a:%H:%M}", "closes": f"{b:%H:%M}"} for a, b in obj.intervals]
 
 
+class SpecialDaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    label = serializers.CharField(help_text="“Thanksgiving”")  # type: ignore[assignment]  # a field, as OriginSerializer's
+    closed = serializers.BooleanField()
+    text = serializers.CharField(help_text='"9 AM–1 PM", or "Closed"')
+
+
 class ClinicDetailSerializer(ClinicSerializer):
     open_now = serializers.SerializerMethodField()
     hours_today = serializers.SerializerMethodField()
     hours = serializers.SerializerMethodField()
+    special_hours = serializers.SerializerMethodField(
+        help_text="Dates in the next 60 days with other hours than the week's, or closed (holidays), soonest first; "
+        "open_now and hours_today already follow them."
+    )
 
     class Meta(ClinicSerializer.Meta):
-        fields = [*API_CLINIC_FIELDS, "open_now", "hours_today", "hours"]
+        fields = [*API_CLINIC_FIELDS, "open_now", "hours_today", "hours", "special_hours"]
 
     def get_open_now(self, obj: Clinic) -> bool:
         return status_at(obj).open_now
@@ -87,6 +113,10 @@ class ClinicDetailSerializer(ClinicSerializer):
     @extend_schema_field(DayHoursSerializer(many=True))
     def get_hours(self, obj: Clinic) -> list[dict[str, Any]]:
         return DayHoursSerializer(week_table(obj), many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(SpecialDaySerializer(many=True))
+    def get_special_hours(self, obj: Clinic) -> list[dict[str, Any]]:
+        return SpecialDaySerializer(Week.for_clinic(obj).upcoming(), many=True).data  # type: ignore[return-value]
 
 
 def _coordinate(value: object) -> float | None:
@@ -100,6 +130,8 @@ _COMPUTED: dict[str, Callable[[Clinic], Any]] = {
     "location_approximate": lambda clinic: clinic.location_is_approximate,
     # Prefetched without retired services (models.current_services): the clinic keeps them, visitors never see them.
     "services": lambda clinic: [{"slug": s.slug, "name": s.name} for s in clinic.services.all()],
+    "reopens_on": lambda clinic: clinic.reopens_on.isoformat() if clinic.reopens_on else None,
+    "schedule_url": lambda clinic: clinic.bookable_schedule_url,
 }
 
 

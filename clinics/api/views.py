@@ -74,7 +74,7 @@ class ClinicListView(generics.ListAPIView):
         # Not with_details(): the list shows no hours. Not distinct(): the one join (the service filter, one
         # slug) matches a clinic at most once, and DISTINCT over every column made each page, and its count,
         # sort the whole directory (150 ms at 100,000 clinics).
-        return Clinic.objects.active().with_current_services()
+        return Clinic.objects.public().with_current_services()
 
 
 @extend_schema(

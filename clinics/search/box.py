@@ -1,4 +1,4 @@
-"""The search's one hand-written query: active clinics inside a latitude/longitude box.
+"""The search's one hand-written query: public clinics inside a latitude/longitude box.
 
 The ORM cannot say ``point <@ box`` without PostGIS, and building this query through it
 measured several times slower than running it (docs/performance.md), while a search may run
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from clinics.fields import to_coordinate
@@ -31,10 +32,22 @@ class BoxRow(NamedTuple):
     version: str  # the row's updated_at as text: the key of its cached details (search/details.py)
 
 
+def searched_statuses() -> tuple[str, str]:
+    """The statuses the nearest search finds: published, and temporarily closed unless settings leave them out.
+
+    Always two values, so the query has one shape either way.
+    """
+    from clinics.models import ClinicStatus
+
+    closed = ClinicStatus.TEMPORARILY_CLOSED if settings.SEARCH_SHOWS_TEMPORARILY_CLOSED else ClinicStatus.PUBLISHED
+    return (ClinicStatus.PUBLISHED.value, closed.value)
+
+
 def box_rows(
     db: BaseDatabaseWrapper, box: BoundingBox, services: Sequence[str], any_services: Sequence[str] = ()
 ) -> list[BoxRow]:
-    """Active clinics inside ``box`` that offer every one of ``services`` and, if given, one of ``any_services``.
+    """Public clinics inside ``box`` that offer every one of ``services`` and, if given, one of ``any_services``
+    (slugs; see ``searched_statuses``).
 
     PostgreSQL answers from the GiST index on point(longitude, latitude) (migration 0002);
     other databases from the latitude/longitude B-tree.
@@ -43,7 +56,7 @@ def box_rows(
     any_slugs = list(dict.fromkeys(any_services))
     min_lat, max_lat = box.min_lat - BOX_PAD_DEGREES, box.max_lat + BOX_PAD_DEGREES
     ranges = [(low - BOX_PAD_DEGREES, high + BOX_PAD_DEGREES) for low, high in box.lon_ranges]
-    params: list[Any] = [True]
+    params: list[Any] = list(searched_statuses())
     if db.vendor == "postgresql":
         for low, high in ranges:
             params += [low, min_lat, high, max_lat]
@@ -87,7 +100,7 @@ def _build_box_sql(
         f"SELECT c.{qn('id')}, CAST(c.{lat} AS DOUBLE PRECISION), CAST(c.{lng} AS DOUBLE PRECISION), "
         f"c.{qn('name')}, CAST(c.{qn('updated_at')} AS TEXT) "
         f"FROM {qn(Clinic._meta.db_table)} c "
-        f"WHERE c.{qn('is_active')} = %s AND ({box_sql})"
+        f"WHERE c.{qn('status')} IN (%s, %s) AND ({box_sql})"
     )
     offering = (
         f" AND c.{qn('id')} IN (SELECT t.{qn('clinic_id')} FROM {qn(through.db_table)} t"

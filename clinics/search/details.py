@@ -13,14 +13,14 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from clinics.hours import Interval, Week
+from clinics.hours import Interval, SpecialRow, Week, recent_cutoff, special_rows_since
 from clinics.models import Clinic, OpeningHours
 from clinics.search.box import BoxRow
 
 
 class ClinicDetails(NamedTuple):
     clinic: Clinic  # with its current services prefetched (none retired); shared by every search, so never modified
-    week: Week  # its hours, ready for open-now and today's hours (not prefetched on the clinic)
+    week: Week  # its hours and special hours, ready for open-now and today's hours (not prefetched on the clinic)
 
 
 class DetailsCache:
@@ -49,7 +49,7 @@ class DetailsCache:
         missing = [row for row in rows if row.pk not in found]
         if missing:
             ids = [row.pk for row in missing]
-            fetched = Clinic.objects.active().with_current_services().in_bulk(ids)
+            fetched = Clinic.objects.public().with_current_services().in_bulk(ids)
             # Hours as plain tuples for the Week: model instances for them would only be thrown away.
             hours: dict[int, list[Interval]] = {}
             intervals = OpeningHours.objects.filter(clinic_id__in=ids).values_list(
@@ -57,12 +57,21 @@ class DetailsCache:
             )
             for clinic_id, weekday, opens, closes in intervals:
                 hours.setdefault(clinic_id, []).append((weekday, opens, closes))
+            special: dict[int, list[SpecialRow]] = {}
+            for clinic_id, day, label, starts, ends in special_rows_since(recent_cutoff()).filter(clinic_id__in=ids):
+                special.setdefault(clinic_id, []).append((day, label, starts, ends))
             with self._lock:
                 for row in missing:
                     clinic = fetched.get(row.pk)
                     if clinic is None:
                         continue
-                    details = ClinicDetails(clinic, Week.of(hours.get(row.pk, []), clinic.timezone))
+                    week = Week.of(
+                        hours.get(row.pk, []),
+                        clinic.timezone,
+                        special.get(row.pk, []),
+                        temporarily_closed=clinic.is_temporarily_closed,
+                    )
+                    details = ClinicDetails(clinic, week)
                     found[row.pk] = details
                     self._entries[(row.pk, row.version)] = (now, details)
                 while len(self._entries) > self.max_entries:

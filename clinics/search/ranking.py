@@ -115,7 +115,7 @@ def _growth(found: int, want: int) -> float:
 
 
 class DirectorySize:
-    """How many located, active clinics there are, counted at most once a minute per process."""
+    """How many located, public clinics there are, counted at most once a minute per process."""
 
     def __init__(self, max_age_seconds: float = 60.0) -> None:
         self.max_age = max_age_seconds
@@ -129,7 +129,7 @@ class DirectorySize:
         """Fewer than one clinic expected inside the radius, were they spread evenly over the US."""
         now = time.monotonic()
         if self._counted is None or now - self._counted[0] > self.max_age:
-            self._counted = (now, Clinic.objects.active().located().count())
+            self._counted = (now, Clinic.objects.public().located().count())
         return self._counted[1] * math.pi * radius_miles**2 / CONTIGUOUS_US_SQUARE_MILES < 1
 
 

@@ -84,7 +84,7 @@ def test_clinic_detail_has_hours_for_the_week(demo_data, client):
 
 
 def test_unknown_and_retired_clinics_are_json_404s(demo_data, client):
-    Clinic.objects.filter(slug="burlington").update(is_active=False)
+    Clinic.objects.filter(slug="burlington").update(status="retired")
     for url in ("/api/v1/clinics/burlington/", "/api/v1/clinics/no-such-clinic/", "/api/v1/nothing-here/"):
         response = client.get(url)
         assert response.status_code == 404, url
@@ -102,7 +102,7 @@ def test_services_catalogue_lists_the_services_some_clinic_offers(demo_data, cli
 
 
 def test_geojson_has_every_active_located_clinic(demo_data, client):
-    Clinic.objects.filter(slug="burlington").update(is_active=False)
+    Clinic.objects.filter(slug="burlington").update(status="retired")
     ClinicFactory(name="Unlocated", latitude=None, longitude=None)
     response = client.get("/api/v1/clinics.geojson")
     assert response["Content-Type"] == "application/geo+json"

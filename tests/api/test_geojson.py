@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from clinics.api.serializers import ClinicSerializer
-from clinics.models import Clinic
+from clinics.models import PUBLIC_STATUSES, Clinic
 from tests.factories import ClinicFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ URL = "/api/v1/clinics.geojson"
 
 
 def located_active():
-    return Clinic.objects.filter(is_active=True, latitude__isnull=False, longitude__isnull=False)
+    return Clinic.objects.filter(status__in=PUBLIC_STATUSES, latitude__isnull=False, longitude__isnull=False)
 
 
 def follow_pages(client, params):

@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 
 from clinics import editing
-from clinics.models import Clinic
+from clinics.models import PUBLIC_STATUSES, Clinic
 from tests.factories import ClinicFactory
 from tests.pages.reading import html, text_of
 
@@ -89,7 +89,7 @@ def test_a_big_directory_home_page_leads_to_each_states_pages(client, big_direct
 
 
 def test_a_states_pages_hold_each_of_its_clinics_once_by_city(client, big_directory, demo_data):
-    iowa = set(Clinic.objects.filter(state="IA", is_active=True).values_list("slug", flat=True))
+    iowa = set(Clinic.objects.filter(state="IA", status__in=PUBLIC_STATUSES).values_list("slug", flat=True))
     pages = [html(client.get("/clinics/", {"state": "IA", "page": number})) for number in (1, 2, 3)]
     slugs = [CARD_SLUG.findall(page) for page in pages]
     assert [len(on_page) for on_page in slugs] == [4, 4, 1]
@@ -145,7 +145,7 @@ def test_a_clinic_page_breadcrumb_leads_to_its_states_list(client, settings, dem
 
 
 def test_retired_clinics_are_neither_counted_nor_listed(client, big_directory, demo_data):
-    editing.clinics_set_active(clinics=Clinic.objects.filter(slug="elkhorn"), active=False)
+    editing.clinics_set_status(clinics=Clinic.objects.filter(slug="elkhorn"), status="retired")
     page = html(client.get("/clinics/"))
     assert "Nebraska" not in index_links(page)
     response = client.get("/clinics/", {"state": "NE"})

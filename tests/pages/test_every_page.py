@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db
 
 def test_inactive_clinics_never_appear(client, demo_data):
     hidden = ClinicFactory(
-        name="Closed For Good", latitude=41.4906, longitude=-90.498, is_active=False, internal_notes="staff only secret"
+        name="Closed For Good",
+        latitude=41.4906,
+        longitude=-90.498,
+        status="retired",
+        internal_notes="staff only secret",
     )
     for url in ("/find/?q=61265", "/clinics/", "/sitemap.xml", "/"):
         page = html(client.get(url))

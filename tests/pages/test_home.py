@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 
 import pytest
 
 from clinics import editing
-from clinics.models import Clinic
+from clinics.models import Clinic, Service
 from tests.pages.reading import html, text_of
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +56,13 @@ def test_home_does_not_count_the_directory_on_every_visit(client, demo_data, dja
 def test_home_counts_change_as_soon_as_staff_edit_clinics(client, demo_data, django_capture_on_commit_callbacks):
     client.get("/")  # counted and remembered
     with django_capture_on_commit_callbacks(execute=True):
-        editing.clinic_create(name="Ames", city="Ames", state="IA", zip_code="50010", timezone="America/Chicago")
-        editing.clinics_set_active(clinics=Clinic.objects.filter(state="NE"), active=False)
+        ames = editing.clinic_create(
+            name="Ames", city="Ames", state="IA", zip_code="50010", phone="515-555-0101", schedule_url="https://x.test/"
+        )
+        editing.set_services(clinic=ames, services=Service.objects.all()[:1])
+        editing.replace_hours(clinic=ames, intervals=[(0, time(8), time(17))])
+        editing.clinics_set_status(clinics=[ames], status="published")
+        editing.clinics_set_status(clinics=Clinic.objects.filter(state="NE"), status="retired")
     page = html(client.get("/"))
     assert state_cards(page) == {"Illinois": "3 clinics", "Iowa": "10 clinics"}
     assert "Search 13 clinics by ZIP code" in text_of(page)
@@ -75,5 +81,5 @@ def test_home_counts_need_no_shared_cache(client, demo_data, monkeypatch):
     monkeypatch.setattr(counts.cache, "get_many", down)
     monkeypatch.setattr(counts.cache, "set", down)
     assert state_cards(html(client.get("/"))) == {"Illinois": "3 clinics", "Iowa": "9 clinics", "Nebraska": "1 clinic"}
-    editing.clinics_set_active(clinics=Clinic.objects.filter(state="NE"), active=False)
+    editing.clinics_set_status(clinics=Clinic.objects.filter(state="NE"), status="retired")
     assert "Nebraska" not in state_cards(html(client.get("/")))

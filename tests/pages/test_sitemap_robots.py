@@ -34,7 +34,7 @@ def every_sitemap_location(client) -> list[str]:
 
 def test_sitemap_lists_home_clinic_list_and_every_active_clinic(client, settings, demo_data):
     settings.SITE_URL = "https://clinics.example.org"
-    ClinicFactory(name="Hidden", latitude=41.5, longitude=-90.5, is_active=False)
+    ClinicFactory(name="Hidden", latitude=41.5, longitude=-90.5, status="retired")
     assert sitemap_locations(client, "/sitemap.xml") == [
         "https://clinics.example.org/sitemap-pages.xml",
         "https://clinics.example.org/sitemap-conditions.xml",

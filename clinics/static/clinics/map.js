@@ -95,6 +95,9 @@
     box.appendChild(title);
     box.appendChild(el("p", "rv-popup__address", data.address));
     box.appendChild(el("p", "rv-popup__distance", data.distance + " away"));
+    if (data.closed) {
+      box.appendChild(el("p", "rv-popup__closed", data.closed));
+    }
     // Our own counting redirect (/go/schedule/...), or a web address; never a javascript: URL.
     if (/^(https?:\/\/|\/go\/)/i.test(data.scheduleUrl || "")) {
       var schedule = el("a", "btn btn--primary btn--small rv-popup__schedule", "Schedule");
@@ -135,7 +138,7 @@
         var lng = parseFloat(d.lng);
         if (isNaN(lat) || isNaN(lng)) return;
         var data = { rank: d.rank, slug: d.slug, name: d.name, address: d.address, distance: d.distance,
-                     url: d.url, scheduleUrl: d.scheduleUrl };
+                     url: d.url, scheduleUrl: d.scheduleUrl, closed: d.closed || "" };
         var spot = lat.toFixed(5) + "," + lng.toFixed(5);
         var shift = 26 * (taken[spot] || 0);
         taken[spot] = (taken[spot] || 0) + 1;
