@@ -327,6 +327,15 @@ class ClinicAdmin(ImportExportModelAdmin):
 
     resource_classes = [ClinicResource]
     import_template_name = "admin/clinics/clinic/import.html"  # errors as messages, without tracebacks
+
+    # django-import-export lets any staff member import and export unless told otherwise: an import adds and
+    # changes clinics, so it needs both rights; an export shows them, so it needs the right to view them.
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_or_change_permission(request)
+
     # CSV and Excel only (clinics/spreadsheets.py): nothing parses YAML, JSON or HTML from an upload.
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS

@@ -19,6 +19,7 @@ CLINIC_EDITOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "clinics.openinghours": ("add", "change", "delete", "view"),
     "clinics.service": ("add", "change", "view"),
     "clinics.condition": ("add", "change", "view"),
+    "clinics.specialhours": ("add", "change", "delete", "view"),
 }
 
 

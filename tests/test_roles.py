@@ -58,3 +58,36 @@ def test_a_clinic_editor_sees_clinics_and_services_but_not_users_or_groups(edito
 def test_a_clinic_editor_cannot_delete_a_clinic(editor_client):
     clinic = ClinicFactory()
     assert editor_client.get(reverse("admin:clinics_clinic_delete", args=[clinic.pk])).status_code == 403
+
+
+def test_a_clinic_editor_keeps_special_hours_on_a_clinics_page(editor_client):
+    codenames = set(Group.objects.get(name=CLINIC_EDITOR).permissions.values_list("codename", flat=True))
+    assert {"add_specialhours", "change_specialhours", "delete_specialhours", "view_specialhours"} <= codenames
+    clinic = ClinicFactory(name="Moline")
+    page = editor_client.get(reverse("admin:clinics_clinic_change", args=[clinic.pk])).content.decode()
+    assert "special_hours-TOTAL_FORMS" in page
+
+
+@pytest.fixture
+def bare_staff_client(client):
+    """A staff account given no permission at all: it may sign in and see nothing."""
+    client.force_login(User.objects.create_user("nobody", password="pw-nobody-123", is_staff=True))
+    return client
+
+
+def test_staff_without_rights_cannot_import_or_export_clinics(bare_staff_client):
+    clinic = ClinicFactory(name="Peoria", phone="309-555-0100")
+    assert bare_staff_client.get(reverse("admin:clinics_clinic_import")).status_code == 403
+    assert bare_staff_client.get(reverse("admin:clinics_clinic_export")).status_code == 403
+    response = bare_staff_client.post(
+        reverse("admin:clinics_clinic_process_import"),
+        {"import_file_name": "x.csv", "original_file_name": "x.csv", "format": "0", "resource": "0"},
+    )
+    assert response.status_code == 403
+    clinic.refresh_from_db()
+    assert clinic.phone == "309-555-0100"
+
+
+def test_a_clinic_editor_may_import_and_export(editor_client):
+    assert editor_client.get(reverse("admin:clinics_clinic_import")).status_code == 200
+    assert editor_client.get(reverse("admin:clinics_clinic_export")).status_code == 200
