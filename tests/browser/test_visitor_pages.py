@@ -373,9 +373,7 @@ def results_with_map_in_view(page: Page, *, tiles: bool = True) -> None:
 
 def none_nearby_in_view(page: Page) -> None:
     results_with_map_in_view(page)
-    expect(
-        page.get_by_text("Rock Valley's clinics are in Illinois, Iowa and Nebraska.", exact=False)
-    ).to_be_in_viewport()
+    expect(page.get_by_text("Rock Valley's clinics are in Illinois, Iowa and Nebraska.")).to_be_in_viewport()
     expect(page.get_by_role("link", name=re.compile(r"^Call .*, "))).to_be_in_viewport()
 
 
