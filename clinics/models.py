@@ -112,6 +112,24 @@ class Condition(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("clinics:condition", args=[self.slug])
 
+    def clean(self) -> None:
+        """A phrase means one condition: a synonym another condition already has would quietly change what a
+        search for it finds (the first condition to claim a phrase keeps it: clinics/conditions.py)."""
+        from clinics.conditions import words
+
+        mine = {words(phrase): phrase for phrase in (self.name, *self.synonym_list) if words(phrase)}
+        for other in Condition.objects.exclude(pk=self.pk).only("name", "synonyms"):
+            for phrase in (other.name, *other.synonym_list):
+                if words(phrase) in mine:
+                    taken = mine[words(phrase)]
+                    raise ValidationError(
+                        {
+                            "synonyms": f"“{taken}” already means {other.name}; a phrase can mean one condition "
+                            "only. Remove it here, or from that condition first."
+                        },
+                        code="phrase_taken",
+                    )
+
     @property
     def synonym_list(self) -> list[str]:
         return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
@@ -339,8 +357,15 @@ class Clinic(models.Model):
         problems: dict[str, Any] = dict(address_problems(self))
         if self.status != ClinicStatus.TEMPORARILY_CLOSED:  # a closure ends with its status: nothing stale is shown
             self.closure_reason, self.reopens_on = "", None
-        elif not self.closure_reason.strip():
-            problems["closure_reason"] = "Say why the clinic is closed (visitors see it), e.g. “Closed for renovation”."
+        else:
+            if not self.closure_reason.strip():
+                problems["closure_reason"] = (
+                    "Say why the clinic is closed (visitors see it), e.g. “Closed for renovation”."
+                )
+            if self.reopens_on and self.reopens_on < dj_timezone.localdate():
+                problems["reopens_on"] = (
+                    f"{self.reopens_on:%B %-d, %Y} has passed: give the new reopening date, or leave it blank."
+                )
         if problems:
             raise ValidationError(problems)
 

@@ -216,3 +216,18 @@ def test_admin_condition_without_services_is_refused_with_a_message(admin_client
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not Condition.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_phrase_another_condition_has_is_refused_naming_it():
+    from django.core.exceptions import ValidationError
+
+    service = Service.objects.create(name="Physical therapy", slug="physical-therapy")
+    sciatica = Condition(name="Sciatica", slug="sciatica", description="Leg pain.", synonyms="zinging leg")
+    condition_save(condition=sciatica, services=[service])
+    back = Condition(name="Low back pain", slug="low-back-pain", description="Back pain.", synonyms="Zinging legs")
+    with pytest.raises(ValidationError) as caught:
+        condition_save(condition=back, services=[service])
+    assert "“Zinging legs” already means Sciatica" in caught.value.message_dict["synonyms"][0]
+    assert not Condition.objects.filter(slug="low-back-pain").exists()
+    assert match_condition("zinging leg near 61265").condition.slug == "sciatica"

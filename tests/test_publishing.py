@@ -325,3 +325,21 @@ def test_import_names_what_publishing_lacks_beside_the_rows_other_errors():
         "draft." in lines
     )
     assert not Clinic.objects.exists()
+
+
+def test_a_reopening_date_that_has_passed_is_refused(db):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from clinics.models import Clinic
+
+    clinic = Clinic(name="Elkhorn", city="Elkhorn", state="NE", status="temporarily_closed")
+    clinic.closure_reason = "Power outage"
+    clinic.reopens_on = timezone.localdate() - timedelta(days=7)
+    with pytest.raises(ValidationError) as caught:
+        clinic.clean()
+    assert "has passed: give the new reopening date, or leave it blank." in caught.value.message_dict["reopens_on"][0]
+    clinic.reopens_on = timezone.localdate()
+    clinic.clean()  # today is fine
