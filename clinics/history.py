@@ -99,7 +99,7 @@ def record(clinic_ids: Iterable[int], *, created: bool = False, deleted: bool = 
         return
     attribution = _current.get() or Attribution()  # outside any block: a shell or a script, unsigned
     model = version_model()
-    for clinic in Clinic.objects.filter(pk__in=ids).prefetch_related("hours", "services"):
+    for clinic in Clinic.objects.filter(pk__in=ids).prefetch_related("hours", "services", "special_hours"):
         version = attribution.versions.get(clinic.pk)
         if version is None:
             version = model(
@@ -128,7 +128,24 @@ def _fill(version: Any, clinic: Clinic) -> None:
     for tracked in version.tracked_fields:
         setattr(version, tracked.attname, getattr(clinic, tracked.attname))
     version.hours = hours_to_text(clinic.hours.all())
+    version.special_hours = special_hours_text(clinic.special_hours.all())
     version.history_date = timezone.now()
+
+
+def special_hours_text(rows: Iterable[Any]) -> str:
+    """A clinic's special dates as one line each: "2026-11-26 Thanksgiving: closed"."""
+    return "; ".join(
+        f"{row.date:%Y-%m-%d} {row.label}: "
+        + ("closed" if row.opens is None else f"{row.opens:%H:%M}-{row.closes:%H:%M}")
+        for row in sorted(rows, key=lambda row: row.date)
+    )
+
+
+def special_hours_change(before: str, after: str) -> str:
+    """'+ 2026-11-26 Thanksgiving: closed, − 2026-12-03 Staff training: closed'."""
+    old = {item for item in before.split("; ") if item}
+    new = {item for item in after.split("; ") if item}
+    return ", ".join([*(f"+ {item}" for item in sorted(new - old)), *(f"− {item}" for item in sorted(old - new))])
 
 
 def _same(stored: Any, new: Any, new_services: set[int]) -> bool:
@@ -136,6 +153,7 @@ def _same(stored: Any, new: Any, new_services: set[int]) -> bool:
         stored.history_type != DELETED
         and all(_same_text(getattr(stored, f.attname), getattr(new, f.attname)) for f in new.tracked_fields)
         and stored.hours == new.hours
+        and stored.special_hours == new.special_hours
         and service_ids(stored) == new_services
     )
 
@@ -283,6 +301,8 @@ def differences(before: Any, after: Any, services: dict[int, str], offered: dict
             lines.append(f"{label}: {shown_old} → {shown_new}")
     if before.hours != after.hours:
         lines.append(f"hours: {hours_change(before.hours, after.hours)}")
+    if before.special_hours != after.special_hours:
+        lines.append(f"special hours: {special_hours_change(before.special_hours, after.special_hours)}")
     old_ids, new_ids = offered.get(before.history_id, set()), offered.get(after.history_id, set())
 
     def name(pk: int) -> str:

@@ -248,6 +248,10 @@ class VersionExtras(models.Model):
     """What a clinic version holds beyond the clinic's own fields: its week, as the spreadsheet writes it."""
 
     hours = models.TextField(blank=True, help_text="The week as the spreadsheet writes it: Mon 07:00-19:00; …")
+    special_hours = models.TextField(
+        blank=True,
+        help_text="Its special dates: 2026-11-26 Thanksgiving: closed; 2026-12-24 Christmas Eve: 08:00-12:00",
+    )
 
     class Meta:
         abstract = True

@@ -441,3 +441,16 @@ def test_clinics_from_before_history_get_a_first_version_and_their_next_change_s
     page = history_page(staff_client, older)
     assert "First version recorded" in page
     assert "phone: 309-555-0101 → 309-555-0102" in page
+
+
+def test_special_hours_set_for_many_clinics_show_on_each_ones_history(clinic, staff_client):
+    from datetime import date
+
+    other = editing.clinic_create(name="Davenport", city="Davenport", state="IA", zip_code="52806")
+    with history.attributed(reason="Thanksgiving for the Quad Cities"):
+        editing.special_hours_set(clinics=[clinic, other], day=date(2026, 11, 26), label="Thanksgiving")
+    page = history_page(staff_client, clinic)
+    assert "special hours: + 2026-11-26 Thanksgiving: closed" in page
+    assert versions(other)[0].special_hours == "2026-11-26 Thanksgiving: closed"
+    editing.special_hours_remove(clinics=[clinic], day=date(2026, 11, 26))
+    assert "special hours: − 2026-11-26 Thanksgiving: closed" in history_page(staff_client, clinic)
