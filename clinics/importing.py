@@ -21,10 +21,12 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from diff_match_patch import diff_match_patch
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -174,7 +176,9 @@ IMPORT_COLUMNS = [
     "notice",
     "services",
     "hours",
+    "exported_at",
 ]
+EXPORTED_AT_COLUMN = "exported_at"
 
 
 # How a preview marks a change: classes (import.css colours them), never style attributes, which the
@@ -203,9 +207,44 @@ class ClinicDiff(resources.Diff):
         return cells
 
 
+class ExportedAtField(fields.Field):
+    """When the clinic last changed, as the export saw it (the last column): an import row that carries it is
+    refused if the clinic has changed since, so an old spreadsheet never quietly undoes newer edits. Never
+    written to the clinic: ``updated_at`` is the editing rule's own (clinics/editing.py)."""
+
+    def get_value(self, instance: Clinic) -> str:
+        return instance.updated_at.isoformat() if instance.pk is not None else ""
+
+    def save(self, instance: Any, row: Any, is_m2m: bool = False, **kwargs: Any) -> None:
+        return None
+
+
+def changed_since_export(clinic: Clinic, row: Any) -> str:
+    """Why a row may not overwrite its clinic: it was exported before the clinic's last change; "" if it may."""
+    text = str(row.get(EXPORTED_AT_COLUMN) or "").strip()
+    if clinic.pk is None or not text:
+        return ""  # a new clinic, or a file without the column (or with it cleared on purpose): as written
+    try:
+        exported = datetime.fromisoformat(text)
+    except ValueError:
+        return (
+            f"“{text[:40]}” is not a time this site wrote; keep the {EXPORTED_AT_COLUMN} cell as exported or clear it."
+        )
+    stored = Clinic.objects.filter(pk=clinic.pk).values_list("updated_at", flat=True).first()
+    if stored is None or exported.tzinfo is None or stored <= exported:
+        return ""
+    when = timezone.localtime(stored)
+    return (
+        f"{clinic.name} was changed after this file was exported (on {when:%b %-d at %-I:%M %p}): importing the "
+        "row would undo that change. Export a fresh file and make your changes there, or clear this row's "
+        f"{EXPORTED_AT_COLUMN} cell to overwrite on purpose."
+    )
+
+
 class ClinicResource(resources.ModelResource):
     services = fields.Field(attribute="services", column_name="services", widget=ServiceSlugsWidget())
     hours = HoursField(column_name="hours")
+    exported_at = ExportedAtField(column_name="exported_at", readonly=True)
 
     def __init__(self, *, on_row: Callable[[], object] | None = None, **kwargs: Any) -> None:
         """``on_row`` is called after each row, imported or not (the command's progress bar)."""
@@ -305,6 +344,9 @@ class ClinicResource(resources.ModelResource):
         )
         for column, messages in self.check_row(row, number).items():
             errors.setdefault(column, []).extend(messages)
+        stale = changed_since_export(instance, row)
+        if stale:
+            errors.setdefault(EXPORTED_AT_COLUMN, []).append(stale)
         if "status" not in errors and "hours" not in errors:
             row["_parsed_hours"] = self.parsed_hours.get(number)
             try:

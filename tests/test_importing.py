@@ -214,3 +214,38 @@ def test_blank_coordinates_on_import_locate_the_clinic_again_instead_of_losing_i
     burlington = Clinic.objects.get(slug="burlington")
     assert burlington.is_located
     assert burlington.location_source == "zip"
+
+
+def test_an_old_export_never_quietly_undoes_a_newer_edit(demo_data):
+    """Exported, then changed in the admin, then the old file imported: that row is refused, nothing written."""
+    from clinics.editing import clinic_update
+    from clinics.importing import ClinicResource
+    from clinics.models import Clinic
+
+    exported = ClinicResource().export()
+    clinic = Clinic.objects.get(slug="davenport-northwest")
+    row = next(row for row in exported.dict if row["slug"] == clinic.slug)
+    assert row["exported_at"] == clinic.updated_at.isoformat()
+    clinic_update(clinic=clinic, phone="563-555-0177")  # a colleague's edit in the admin, after the export
+    result = ClinicResource().import_data(exported, dry_run=False)
+    (invalid,) = result.invalid_rows
+    message = " ".join(invalid.error_dict["exported_at"])
+    assert "Davenport – Northwest was changed after this file was exported" in message
+    clinic.refresh_from_db()
+    assert clinic.phone == "563-555-0177"
+
+
+def test_clearing_exported_at_overwrites_on_purpose(demo_data):
+    from clinics.editing import clinic_update
+    from clinics.importing import ClinicResource
+    from clinics.models import Clinic
+
+    clinic = Clinic.objects.get(slug="peoria")
+    exported = ClinicResource().export(queryset=Clinic.objects.filter(pk=clinic.pk))
+    old_phone = clinic.phone
+    clinic_update(clinic=clinic, phone="309-555-0199")
+    exported.dict = [{**exported.dict[0], "exported_at": ""}]
+    result = ClinicResource().import_data(exported, dry_run=False)
+    assert not result.has_validation_errors() and not result.has_errors()
+    clinic.refresh_from_db()
+    assert clinic.phone == old_phone
