@@ -163,7 +163,8 @@ def pin_warning(*, latitude: float, longitude: float, state: str, zip_code: str)
         if miles > settings.PIN_MAX_MILES_FROM_ZIP:
             return PinWarning(
                 f"The pin is {miles:,.0f} miles from the centre of ZIP code {info.zip_code} ({info.label}). "
-                "Check the pin and the ZIP code; if the pin is right, tick “Yes, the pin is right”.",
+                "Check the pin and the ZIP code; if the pin is right, tick “Yes, the pin is right” (in a "
+                "spreadsheet: a pin_confirmed column saying yes).",
                 miles,
             )
     nearest = states_near(latitude, longitude)
@@ -171,7 +172,7 @@ def pin_warning(*, latitude: float, longitude: float, state: str, zip_code: str)
         return PinWarning(
             f"The pin seems to be in {US_STATES.get(nearest[0], nearest[0])}, not "
             f"{US_STATES.get(state, state)}. Check the pin and the state; if the pin is right, tick "
-            "“Yes, the pin is right”.",
+            "“Yes, the pin is right” (in a spreadsheet: a pin_confirmed column saying yes).",
             miles,
         )
     return None

@@ -196,18 +196,27 @@ def hours_to_text(intervals: Iterable[OpeningHours]) -> str:
 
 
 def hours_from_text(text: str) -> list[Interval]:
-    """The reverse of hours_to_text; a clear ValueError for anything it cannot read."""
+    """The reverse of hours_to_text; one clear ValueError naming everything it cannot read or accept."""
     intervals: list[Interval] = []
+    problems: list[str] = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         match = _INTERVAL_RE.match(part)
         if not match or match[1].lower() not in _DAY_LOOKUP:
-            raise ValueError(f"Can't read hours “{part}”: write them like “Mon 07:00-19:00; Tue 07:00-19:00”.")
+            problems.append(f"Can't read hours “{part}”: write them like “Mon 07:00-19:00; Tue 07:00-19:00”.")
+            continue
         try:
             opens, closes = time.fromisoformat(match[2].zfill(5)), time.fromisoformat(match[3].zfill(5))
         except ValueError:
-            raise ValueError(f"Can't read the times in “{part}”; use 24-hour times like 07:00-19:00.") from None
+            problems.append(f"Can't read the times in “{part}”; use 24-hour times like 07:00-19:00.")
+            continue
         intervals.append((_DAY_LOOKUP[match[1].lower()], opens, closes))
-    return check_week(intervals)
+    try:
+        week = check_week(intervals)
+    except ValueError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise ValueError(" ".join(problems))
+    return week
 
 
 def first_overlap(interval: Interval, others: Iterable[Interval]) -> Interval | None:
@@ -223,10 +232,13 @@ def check_week(intervals: Iterable[Interval]) -> list[Interval]:
     demo data); a ValueError says what is wrong in the spreadsheet's own notation.
     """
     wanted = sorted(intervals)
+    problems = []
     for i, (day, opens, closes) in enumerate(wanted):
         shown = f"{DAY_ABBREVIATIONS[day]} {opens:%H:%M}-{closes:%H:%M}"
         if closes <= opens:
-            raise ValueError(f"In “{shown}”, closing time must be after opening time.")
-        if first_overlap((day, opens, closes), wanted[:i]):
-            raise ValueError(f"“{shown}” overlaps other hours on the same day.")
+            problems.append(f"In “{shown}”, closing time must be after opening time.")
+        elif first_overlap((day, opens, closes), [other for other in wanted[:i] if other[2] > other[1]]):
+            problems.append(f"“{shown}” overlaps other hours on the same day.")
+    if problems:  # every problem at once, so one correction fixes the week
+        raise ValueError(" ".join(problems))
     return wanted

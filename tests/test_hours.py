@@ -86,3 +86,15 @@ def test_open_now_agrees_with_the_clock_on_the_wall_every_quarter_hour_across_ds
         assert week.status(moment).open_now is expected, wall
         assert status_at(clinic, moment).open_now is expected, wall
         moment += timedelta(minutes=15)
+
+
+def test_every_problem_in_an_hours_cell_is_named_at_once():
+    from clinics.hours import hours_from_text
+
+    with pytest.raises(ValueError) as caught:
+        hours_from_text("Mon 19:00-07:00; Tue 25:00-26:00; Wed 08:00-12:00; Wed 11:00-13:00; Funday 09:00-10:00")
+    message = str(caught.value)
+    assert "Can't read the times in “Tue 25:00-26:00”" in message
+    assert "Can't read hours “Funday 09:00-10:00”" in message
+    assert "In “Mon 19:00-07:00”, closing time must be after opening time." in message
+    assert "“Wed 11:00-13:00” overlaps other hours on the same day." in message
