@@ -177,6 +177,8 @@ def clinics_set_status(
     """
     report = StatusReport()
     for clinic in clinics:
+        if clinic.status == status and status != ClinicStatus.TEMPORARILY_CLOSED:
+            continue  # already so: nothing changes, and nothing is reported as changed
         clinic.status = status
         if status == ClinicStatus.TEMPORARILY_CLOSED:
             clinic.closure_reason, clinic.reopens_on = closure_reason, reopens_on

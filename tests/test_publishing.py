@@ -343,3 +343,15 @@ def test_a_reopening_date_that_has_passed_is_refused(db):
     assert "has passed: give the new reopening date, or leave it blank." in caught.value.message_dict["reopens_on"][0]
     clinic.reopens_on = timezone.localdate()
     clinic.clean()  # today is fine
+
+
+def test_publishing_a_clinic_already_published_reports_no_change(db):
+    from clinics.editing import clinics_set_status
+    from clinics.models import Clinic
+    from tests.factories import ClinicFactory
+
+    clinic = ClinicFactory(name="Burlington")  # published by default
+    before = Clinic.objects.get(pk=clinic.pk).updated_at
+    report = clinics_set_status(clinics=Clinic.objects.filter(pk=clinic.pk), status="published")
+    assert report.changed == [] and report.refused == []
+    assert Clinic.objects.get(pk=clinic.pk).updated_at == before
