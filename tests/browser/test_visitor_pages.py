@@ -488,3 +488,22 @@ def test_a_big_directorys_list_screens_read_well_and_pass_axe(visitor: Visitor, 
     assert_reads_well(page)
     page.screenshot(path=screenshots / f"{name}.png", full_page=True)
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 860), (390, 844)])
+def test_the_first_schedule_link_is_a_few_tab_presses_away(visitor: Visitor, width: int, height: int):
+    page = visitor.page(width=width, height=height)
+    page.goto("/find/?q=61265")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to results")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    presses = 3
+    while not page.evaluate("document.activeElement.textContent.trim().startsWith('Schedule')"):
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses <= 8, page.evaluate("document.activeElement.outerHTML")
+    expect(page.locator(":focus")).to_be_in_viewport()
+    assert presses <= 6
