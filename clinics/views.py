@@ -116,6 +116,9 @@ def search_form_context(
     return {
         "errors": errors or {},
         "q_value": q[:300],
+        # After "Use my location": the position rides along through every change of the filters.
+        "lat_value": f"{params.latitude:.4f}" if params and params.latitude is not None else "",
+        "lng_value": f"{params.longitude:.4f}" if params and params.longitude is not None else "",
         "radius_options": [
             Option(_number(value), f"{_number(value)} miles", value == radius) for value in radius_values
         ],
@@ -200,20 +203,35 @@ def _more_url(request: HttpRequest, limit: int) -> str:
     return f"{reverse('clinics:find')}?{query.urlencode()}"
 
 
+def _typed_place_wins(query: QueryDict) -> QueryDict:
+    """On the results page, a place typed in the box is newer than the position the form keeps (its hidden lat
+    and lng, after "Use my location"): the typed place is searched. The API keeps its rule (coordinates win)."""
+    if "q" not in query or ("lat" not in query and "lng" not in query):
+        return query
+    typed = query.copy()
+    if (query.get("q") or "").strip():
+        typed.pop("lat", None)
+        typed.pop("lng", None)
+    else:
+        typed.pop("q", None)  # the box left empty: the position is the place
+    return typed
+
+
 @require_safe
 def find(request: HttpRequest) -> HttpResponse:
     """The shareable results page, /find/?q=61265&service=...; a bad link gets a message, never an error page."""
     if not any(name in request.GET for name in SEARCH_PARAMS):
         return render(request, "clinics/find.html", {"searched": False, "prompt": True, **search_form_context()})
-    parsed = parse_search(request.GET)
+    query = _typed_place_wins(request.GET)
+    parsed = parse_search(query)
     context: dict[str, Any] = {"searched": True}
     if isinstance(parsed, InvalidSearch):
         context["form_errors"] = [
             (name, name in LINKED_FIELDS, message) for name, messages in parsed.errors.items() for message in messages
         ]
-        context.update(search_form_context(request.GET, parsed.chosen, parsed.errors))
+        context.update(search_form_context(query, parsed.chosen, parsed.errors))
         return render(request, "clinics/find.html", context, status=400)
-    context.update(search_form_context(request.GET, parsed))
+    context.update(search_form_context(query, parsed))
     wait = search_wait(request)
     if wait is not None:
         context["rate_limited"] = True

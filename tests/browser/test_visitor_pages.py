@@ -134,6 +134,23 @@ def test_use_my_location_with_permission_shows_the_nearest_clinics(visitor: Visi
     assert list_slugs(page) == api_slugs(page, "lat=41.5067&lng=-90.5151&radius=50")
 
 
+@pytest.mark.parametrize(("width", "height"), [(1280, 860), (390, 844)])
+def test_after_use_my_location_changing_a_filter_keeps_the_position(visitor: Visitor, width: int, height: int):
+    page = visitor.page(geolocation=MOLINE, permissions=["geolocation"], width=width, height=height)
+    page.goto("/")
+    page.get_by_role("button", name="Use my location").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinics near you")
+    page.get_by_label("Distance").select_option("100")
+    page.get_by_role("button", name="Find clinics").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinics near you")
+    expect(page.get_by_label("Distance")).to_have_value("100")
+    assert "lat=41.5067" in page.url and "radius=100" in page.url
+    box = page.get_by_role("combobox", name="ZIP code, city or address")
+    box.fill("52403")
+    box.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinics near Cedar Rapids, IA 52403")
+
+
 def test_use_my_location_denied_says_what_to_do_and_stops_waiting(visitor: Visitor):
     page = visitor.page()  # no geolocation permission: Chromium denies the request
     page.goto("/")

@@ -269,3 +269,20 @@ def test_open_now_in_a_link_reads_as_in_the_api(demo_data, client, word, status,
     assert api.status_code == status
     box = re.search(r'<input[^>]*name="open_now"[^>]*>', page.content.decode())[0]
     assert ("checked" in box) is checked
+
+
+def test_after_use_my_location_the_position_stays_in_the_form_through_filter_changes(client, demo_data):
+    page = html(client.get("/find/?lat=41.5067&lng=-90.5151&radius=25"))
+    assert '<input type="hidden" name="lat" value="41.5067">' in page
+    assert '<input type="hidden" name="lng" value="-90.5151">' in page
+    assert "Searching near you." in page
+    # Changing the radius submits the form as it is: the position is searched again, not "Enter a ZIP code".
+    again = html(client.get("/find/?q=&lat=41.5067&lng=-90.5151&radius=50&service="))
+    assert 'Clinics near <span class="results-title__place">you</span>' in again
+    assert '<option value="50" selected>50 miles</option>' in again
+
+
+def test_a_place_typed_after_use_my_location_is_searched_instead(client, demo_data):
+    page = html(client.get("/find/?q=52403&lat=41.5067&lng=-90.5151&radius=25"))
+    assert 'Clinics near <span class="results-title__place">Cedar Rapids, IA 52403</span>' in page
+    assert 'name="lat"' not in page
