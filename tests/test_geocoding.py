@@ -356,3 +356,13 @@ def test_results_page_tells_a_four_digit_zip_what_is_wrong(client):
     page = client.get("/find/", {"q": "1234"}).content.decode()
     assert "has 4 digits, but a ZIP code has 5, like 61265." in page
     assert "street addresses" not in page
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("Moline, Ill.", "Moline, IL"), ("Omaha, Neb.", "Omaha, NE"), ("Davenport Iowa", "Davenport, IA")],
+)
+def test_newspaper_state_abbreviations_are_understood(text, label):
+    found = geocode(text)
+    assert not isinstance(found, GeocodeFailure), found
+    assert found.label == label
