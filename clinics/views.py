@@ -203,6 +203,17 @@ def _more_url(request: HttpRequest, limit: int) -> str:
     return f"{reverse('clinics:find')}?{query.urlencode()}"
 
 
+def _search_summary(params: SearchParams, found: NearbyClinics, context: dict[str, Any]) -> str:
+    """The search in one line, for a phone: "61265 · 25 mi · Any service"."""
+    place = (params.text or "").strip() or ("Near you" if found.place == "you" else found.place)
+    chosen = [option.label for option in context.get("service_options", []) if option.selected]
+    what = params.condition.name if params.condition else (chosen[0] if chosen else "Any service")
+    parts = [place[:40], f"{params.radius_miles:g} mi", what]
+    if params.open_now:
+        parts.append("Open now")
+    return " · ".join(parts)
+
+
 def _typed_place_wins(query: QueryDict) -> QueryDict:
     """On the results page, a place typed in the box is newer than the position the form keeps (its hidden lat
     and lng, after "Use my location"): the typed place is searched. The API keeps its rule (coordinates win)."""
@@ -246,6 +257,7 @@ def find(request: HttpRequest) -> HttpResponse:
         record_search(found, condition=parsed.condition.slug if parsed.condition else "")
         context.update(_results_context(request, found, parsed.limit, parsed.radius_miles))
         context["heading"] = parsed.condition.treated if parsed.condition else "Clinics"
+        context["search_summary"] = _search_summary(parsed, found, context)
     return render(request, "clinics/find.html", context)
 
 

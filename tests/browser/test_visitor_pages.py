@@ -140,11 +140,19 @@ def test_after_use_my_location_changing_a_filter_keeps_the_position(visitor: Vis
     page.goto("/")
     page.get_by_role("button", name="Use my location").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Clinics near you")
+    if width < 640:  # on a phone the search is one line until "Change" opens it
+        expect(page.locator("[data-search-summary]")).to_contain_text("Near you · 25 mi · Any service")
+        page.wait_for_load_state("load")  # site.js (deferred) is what opens the form
+        page.get_by_role("button", name="Change your search").click()
+        expect(page.get_by_role("button", name="Change your search")).to_have_attribute("aria-expanded", "true")
     page.get_by_label("Distance").select_option("100")
     page.get_by_role("button", name="Find clinics").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Clinics near you")
     expect(page.get_by_label("Distance")).to_have_value("100")
     assert "lat=41.5067" in page.url and "radius=100" in page.url
+    if width < 640:
+        page.wait_for_load_state("load")
+        page.get_by_role("button", name="Change your search").click()
     box = page.get_by_role("combobox", name="ZIP code, city or address")
     box.fill("52403")
     box.press("Enter")
@@ -524,3 +532,27 @@ def test_the_first_schedule_link_is_a_few_tab_presses_away(visitor: Visitor, wid
         assert presses <= 8, page.evaluate("document.activeElement.outerHTML")
     expect(page.locator(":focus")).to_be_in_viewport()
     assert presses <= 6
+
+
+def test_on_a_phone_the_results_page_opens_on_the_results(visitor: Visitor, screenshots: Path):
+    page = visitor.page(width=390, height=844, is_mobile=True, has_touch=True)
+    page.goto("/find/?q=61265&radius=25")
+    summary = page.locator("[data-search-summary]")
+    expect(summary).to_contain_text("61265 · 25 mi · Any service")
+    expect(page.get_by_role("combobox", name="ZIP code, city or address")).to_be_hidden()
+    expect(page.locator("[data-result-list] > li").first).to_be_in_viewport()
+    page.screenshot(path=screenshots / "results-phone-summary.png")
+    assert axe_violations(page) == []
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Change your search").tap()
+    box = page.get_by_role("combobox", name="ZIP code, city or address")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("61265")
+    expect(page.get_by_role("button", name="Change your search")).to_have_attribute("aria-expanded", "true")
+
+
+def test_on_a_desktop_the_search_form_stays_open_above_the_results(visitor: Visitor):
+    page = visitor.page()
+    page.goto("/find/?q=61265")
+    expect(page.locator("[data-search-summary]")).to_be_hidden()
+    expect(page.get_by_role("combobox", name="ZIP code, city or address")).to_be_visible()

@@ -94,6 +94,22 @@
     window.setTimeout(function () { region.textContent = text; }, 120);
   }
 
+  // On a phone the results page shows the search as one line; "Change" opens the form and moves focus into it.
+  function setupSearchChange(button) {
+    var panel = document.getElementById(button.getAttribute("aria-controls"));
+    if (!panel) return;
+    button.addEventListener("click", function () {
+      var open = !panel.classList.contains("is-open");
+      panel.classList.toggle("is-open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        var box = panel.querySelector("input[name=q]");
+        if (box) box.focus();
+      }
+    });
+  }
+
+  document.querySelectorAll("[data-search-change]").forEach(setupSearchChange);
   document.querySelectorAll("[data-geolocate]").forEach(setupGeolocate);
   document.querySelectorAll("[data-announce]").forEach(announce);
 })();
