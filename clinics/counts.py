@@ -1,4 +1,5 @@
-"""How many active clinics each state has: the home page's state cards and the clinic list's index.
+"""How many public clinics each state has, and the services they offer: the home page's state cards, the clinic
+list's index and the search form's service filter.
 
 Counting is a GROUP BY over every clinic: fine at Rock Valley's 60, too slow to run per request at
 100,000. So the counts are kept twice:
@@ -28,14 +29,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 
-from clinics.models import Clinic
+from clinics.models import Clinic, Service
 from clinics.states import US_STATES
 
 log = logging.getLogger(__name__)
 
 LOCAL_SECONDS = 5.0
 SHARED_SECONDS = 60
-COUNTS_KEY = "clinics:state-counts:v1"
+COUNTS_KEY = "clinics:state-counts:v2"
 CHANGED_KEY = "clinics:state-counts:changed-at"
 
 
@@ -56,6 +57,8 @@ class Directory:
     """The active clinics, counted by state (in order of the states' names)."""
 
     states: tuple[StateCount, ...]
+    # The services some public clinic offers, (slug, name) by name: what the search form's service filter lists.
+    services: tuple[tuple[str, str], ...] = ()
 
     @property
     def total(self) -> int:
@@ -68,7 +71,8 @@ class Directory:
 def _count() -> Directory:
     rows = Clinic.objects.public().values("state").annotate(count=Count("id")).order_by().values_list("state", "count")
     states = (StateCount(code, US_STATES.get(code, code), count) for code, count in rows)
-    return Directory(tuple(sorted(states, key=lambda state: state.name)))
+    offered = Service.objects.offered().order_by("name").values_list("slug", "name")
+    return Directory(tuple(sorted(states, key=lambda state: state.name)), tuple(offered))
 
 
 def _shared_get() -> tuple[Any, Any]:
@@ -110,19 +114,19 @@ class StateCounts:
             if directory is None:
                 started = time.time()
                 directory = _count()
-                _shared_set(COUNTS_KEY, (started, directory.states), SHARED_SECONDS)
+                _shared_set(COUNTS_KEY, (started, directory.states, directory.services), SHARED_SECONDS)
             self._local = (self._clock(), directory)
             return directory
 
     @staticmethod
     def _from_shared_cache() -> Directory | None:
         entry, changed_at = _shared_get()
-        if not isinstance(entry, tuple) or len(entry) != 2:
+        if not isinstance(entry, tuple) or len(entry) != 3:
             return None
-        started, states = entry
+        started, states, services = entry
         if isinstance(changed_at, int | float) and started <= changed_at:
             return None  # counted before the last change
-        return Directory(tuple(states))
+        return Directory(tuple(states), tuple(services))
 
     def forget(self) -> None:
         """Clinics changed: count again, here at once and everywhere once the change is committed."""

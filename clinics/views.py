@@ -111,8 +111,15 @@ def search_form_context(
     radius = params.radius_miles if params else DEFAULT_RADIUS_MILES
     radius_values = sorted({*map(float, RADIUS_CHOICES), float(radius)})
     chosen = list(params.services) if params else []
-    # Only services some clinic offers (choosing another would always find nothing), and the one a link chose.
-    services = list(Service.objects.offered(including=chosen).order_by("name").values_list("slug", "name"))
+    # Only services some clinic offers (choosing another would always find nothing: clinics/counts.py keeps the
+    # list with the state counts), and the one a link chose.
+    services = list(state_counts.get().services)
+    missing = [slug for slug in chosen if slug not in {slug for slug, _ in services}]
+    if missing:
+        services = sorted(
+            {*services, *Service.objects.offered(including=missing).values_list("slug", "name")},
+            key=lambda service: service[1],
+        )
     return {
         "errors": errors or {},
         "q_value": q[:300],

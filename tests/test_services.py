@@ -278,3 +278,14 @@ def test_staff_see_a_retired_service_marked_on_the_clinic_form(demo_data, staff_
     clinic = Clinic.objects.get(slug="moline-valley-view")
     page = staff_client.get(reverse("admin:clinics_clinic_change", args=[clinic.pk])).content.decode()
     assert "Aquatic therapy (retired)</option>" in page
+
+
+def test_a_service_newly_offered_appears_in_the_filter_at_once(client, db):
+    from clinics.editing import set_services
+
+    ServiceFactory(slug="physical-therapy", name="Physical therapy")
+    hands = ServiceFactory(slug="hand-therapy", name="Hand therapy")
+    clinic = ClinicFactory(name="Moline", services=("physical-therapy",))
+    assert 'value="hand-therapy"' not in client.get("/").content.decode()
+    set_services(clinic=clinic, services=[*clinic.services.all(), hands])
+    assert 'value="hand-therapy"' in client.get("/").content.decode()
