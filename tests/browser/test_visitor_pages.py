@@ -556,3 +556,19 @@ def test_on_a_desktop_the_search_form_stays_open_above_the_results(visitor: Visi
     page.goto("/find/?q=61265")
     expect(page.locator("[data-search-summary]")).to_be_hidden()
     expect(page.get_by_role("combobox", name="ZIP code, city or address")).to_be_visible()
+
+
+def test_on_a_phone_a_tapped_marker_opens_its_popup_in_view_with_schedule_and_call(visitor: Visitor, screenshots: Path):
+    page = visitor.page(width=390, height=844, is_mobile=True, has_touch=True, tiles=True)
+    page.goto("/find/?q=61265")
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Show map").tap()
+    wait_for_map(page)
+    page.locator(".leaflet-marker-icon.rv-pin[data-rank='2']").tap()
+    popup = page.locator(".leaflet-popup")
+    expect(popup).to_be_in_viewport()
+    expect(popup.get_by_role("link", name=re.compile("^Schedule"))).to_be_in_viewport()
+    call = popup.get_by_role("link", name=re.compile("^Call"))
+    expect(call).to_be_in_viewport()
+    assert (call.get_attribute("href") or "").startswith("tel:+1")
+    page.screenshot(path=screenshots / "results-phone-popup.png")

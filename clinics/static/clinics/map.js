@@ -98,13 +98,21 @@
     if (data.closed) {
       box.appendChild(el("p", "rv-popup__closed", data.closed));
     }
+    var actions = el("p", "rv-popup__actions");
     // Our own counting redirect (/go/schedule/...), or a web address; never a javascript: URL.
     if (/^(https?:\/\/|\/go\/)/i.test(data.scheduleUrl || "")) {
       var schedule = el("a", "btn btn--primary btn--small rv-popup__schedule", "Schedule");
       schedule.href = data.scheduleUrl;
       schedule.appendChild(el("span", "visually-hidden", " at " + data.name));
-      box.appendChild(schedule);
+      actions.appendChild(schedule);
     }
+    if (/^tel:\+?[0-9]+$/.test(data.phoneTel || "")) {
+      var call = el("a", "btn btn--secondary btn--small rv-popup__call", "Call");
+      call.href = data.phoneTel;
+      call.appendChild(el("span", "visually-hidden", " " + data.name));
+      actions.appendChild(call);
+    }
+    if (actions.childNodes.length) box.appendChild(actions);
     return box;
   }
 
@@ -138,7 +146,7 @@
         var lng = parseFloat(d.lng);
         if (isNaN(lat) || isNaN(lng)) return;
         var data = { rank: d.rank, slug: d.slug, name: d.name, address: d.address, distance: d.distance,
-                     url: d.url, scheduleUrl: d.scheduleUrl, closed: d.closed || "" };
+                     url: d.url, scheduleUrl: d.scheduleUrl, phoneTel: d.phoneTel || "", closed: d.closed || "" };
         var spot = lat.toFixed(5) + "," + lng.toFixed(5);
         var shift = 26 * (taken[spot] || 0);
         taken[spot] = (taken[spot] || 0) + 1;
@@ -150,22 +158,28 @@
         icon.dataset.rank = data.rank;
         icon.dataset.slug = data.slug;
         icon.setAttribute("aria-label", data.rank + ". " + data.name + ", " + data.distance + ". Show in the list");
-        marker.on("click", function () { select(item, true); });
+        // Beside the list (wide screens) the card is scrolled into view; above it (a phone) the page stays
+        // where it is, so the popup just opened stays in view with its Schedule and Call buttons.
+        marker.on("click", function () { select(item, sideBySide()); });
         // A marker is a role="button": Enter (Leaflet opens the popup) and Space activate it too.
         marker.on("keydown", function (event) {
           var key = event.originalEvent.key;
           if (key === " " || key === "Spacebar") {
             L.DomEvent.preventDefault(event.originalEvent);
             marker.openPopup();
-            select(item, true);
+            select(item, sideBySide());
           } else if (key === "Enter") {
-            select(item, true);
+            select(item, sideBySide());
           }
         });
         markers[data.rank] = marker;
         bounds.extend([lat, lng]);
       });
       fit();
+    }
+
+    function sideBySide() {
+      return !window.matchMedia || window.matchMedia("(min-width: 900px)").matches;  // site.css's breakpoint
     }
 
     function fit() {
