@@ -160,14 +160,14 @@ def _same(stored: Any, new: Any, new_services: set[int]) -> bool:
 
 def _save(version: Any, clinic: Clinic) -> None:
     version.save()
-    for m2m_field in version._history_m2m_fields:
-        rows_model = HistoricalRecords.m2m_models[m2m_field]
-        rows_model.objects.filter(history=version).delete()
-        through = m2m_field.remote_field.through
-        rows_model.objects.bulk_create(
-            rows_model(history=version, **{f.attname: getattr(row, f.attname) for f in through._meta.concrete_fields})
-            for row in through.objects.filter(**{m2m_field.m2m_field_name(): clinic})
-        )
+    m2m_field: Any = Clinic._meta.get_field("services")  # the one many-to-many field versions record (models.py)
+    rows_model = HistoricalRecords.m2m_models[m2m_field]
+    rows_model.objects.filter(history=version).delete()
+    through = m2m_field.remote_field.through
+    rows_model.objects.bulk_create(
+        rows_model(history=version, **{f.attname: getattr(row, f.attname) for f in through._meta.concrete_fields})
+        for row in through.objects.filter(**{m2m_field.m2m_field_name(): clinic})
+    )
 
 
 def versions_of(clinic_id: int) -> models.QuerySet[Any]:
