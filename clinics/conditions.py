@@ -84,8 +84,7 @@ class ConditionEntry:
 
     @property
     def treated(self) -> str:
-        """'Clinics that treat a pinched nerve' (the name, if staff gave no phrase)."""
-        return f"Clinics that treat {self.phrase or self.name}"
+        return treated_heading(self.phrase, self.name)
 
 
 @dataclass(frozen=True)
@@ -95,11 +94,18 @@ class ConditionMatch:
     place: str  # the rest of the text, the place to search near ("" when there is none)
 
 
+def treated_heading(phrase: str, name: str) -> str:
+    """'Clinics that treat a pinched nerve' (the name, if staff gave no phrase)."""
+    return f"Clinics that treat {phrase or name}"
+
+
 class Catalogue:
     """The conditions and a phrase index over their names and synonyms."""
 
     def __init__(self, entries: Iterable[ConditionEntry]) -> None:
         self.entries = tuple(entries)
+        # Each condition's phrases as matching sees them ("parkinson disease"), its name first: for suggestions.
+        self.folded = {entry.slug: tuple(" ".join(words(phrase)) for phrase in entry.phrases) for entry in self.entries}
         self.by_slug = {entry.slug: entry for entry in self.entries}
         index: dict[tuple[str, ...], ConditionEntry] = {}
         for entry in self.entries:

@@ -112,21 +112,16 @@ def _conditions(text: str, limit: int) -> list[Suggestion]:
     if len(typed) < MIN_CITY_CHARS:
         return []
     try:
-        entries = catalogue.get().entries
+        known = catalogue.get()
     except DatabaseError:  # the places need no database; they are still worth suggesting
         log.warning("suggestions: the condition catalogue cannot be read", exc_info=True)
         return []
     found = []
-    for entry in entries:
-        name = " ".join(words(entry.name))
-        if f" {typed}" in f" {name}" or any(phrase.startswith(typed) for phrase in _folded(entry.phrases)):
+    for entry in known.entries:
+        name, *_ = phrases = known.folded[entry.slug]  # the name is the first phrase
+        if f" {typed}" in f" {name}" or any(phrase.startswith(typed) for phrase in phrases):
             found.append(Suggestion("condition", entry.name, entry.name, entry.slug))
     return found[:limit]
-
-
-@lru_cache(maxsize=1024)
-def _folded(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(" ".join(words(phrase)) for phrase in phrases)
 
 
 def suggest(text: str, limit: int = LIMIT) -> list[Suggestion]:

@@ -21,7 +21,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from clinics.conditions import catalogue
+from clinics.conditions import catalogue, treated_heading
 from clinics.counts import Directory, state_counts
 from clinics.geocoding import GeocodeFailure
 from clinics.health import RETRY_AFTER_SECONDS
@@ -609,7 +609,7 @@ def condition_page(request: HttpRequest, slug: str) -> HttpResponse:
             **search_form_context(),
             "condition_value": condition.slug,
             "condition": condition,
-            "treated": f"Clinics that treat {condition.phrase or condition.name}",
+            "treated": treated_heading(condition.phrase, condition.name),
             "services": services,
             "cards": [clinic_card(clinic) for clinic in clinics[:CONDITION_CLINICS_SHOWN]],
             "more_clinics": len(clinics) > CONDITION_CLINICS_SHOWN,

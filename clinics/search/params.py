@@ -242,7 +242,7 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
     elif not has_lat and not (text or "").strip():
         if condition is not None:
             errors["q"] = [
-                f"Where should we look for {condition.treated[0].lower()}{condition.treated[1:]}? "
+                f"Where should we look for clinics that treat {condition.phrase or condition.name}? "
                 f"Add your ZIP code or town, for example “{condition.name} near 61265”."
             ]
         else:
