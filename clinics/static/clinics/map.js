@@ -231,6 +231,8 @@
           var fresh = !map;
           ensure();
           if (!fresh) fit();
+          // The whole map in view, not its top under the fold; the Hide map button stays above it.
+          panel.scrollIntoView({ block: "nearest", behavior: reduceMotion ? "auto" : "smooth" });
         }
       });
     }
