@@ -216,8 +216,8 @@
     }
 
     function ensure() {
-      if (!map && panelVisible()) build();
-      else if (map) { map.invalidateSize(); }
+      if (map) map.invalidateSize();
+      else if (panelVisible()) withLeaflet(function () { if (!map) build(); });
     }
 
     if (toggle && panel) {
@@ -238,7 +238,7 @@
     }
     // Small screens start with the list; the map is built the first time it becomes visible.
     window.addEventListener("resize", ensure);
-    ensure();
+    afterPageLoad(ensure);
   }
 
   function setupClinic(container, djoptions) {
@@ -251,14 +251,60 @@
     map.setView(point, approximate ? 11 : 15, { animate: false });
   }
 
+  // Leaflet (django-leaflet's stylesheets, scripts and settings) comes in an inert <template>: the page doesn't
+  // fetch it, so the list paints before any map code loads, and a phone that never opens the map never
+  // downloads it. It is added here once, when a map is first wanted; `done` runs when it has loaded.
+  var leaflet = { state: "idle", waiting: [] };
+
+  function withLeaflet(done) {
+    if (leaflet.state === "ready") { done(); return; }
+    leaflet.waiting.push(done);
+    if (leaflet.state === "loading") return;
+    leaflet.state = "loading";
+    var template = document.querySelector("template[data-map-assets]");
+    var nodes = template ? Array.prototype.slice.call(template.content.children) : [];
+    var pending = 1;
+    function settled() {
+      pending -= 1;
+      if (pending > 0) return;
+      if (typeof L === "undefined" || !L.Map.djangoMap) { leaflet.state = "failed"; return; } // the list is still there
+      leaflet.state = "ready";
+      leaflet.waiting.splice(0).forEach(function (callback) { callback(); });
+    }
+    nodes.forEach(function (node) {
+      var added;
+      if (node.tagName === "LINK") {
+        added = document.importNode(node, true);
+        document.head.appendChild(added);
+      } else if (node.tagName === "SCRIPT" && node.getAttribute("src")) {
+        added = document.createElement("script");
+        added.src = node.getAttribute("src");
+        added.async = false;  // in the template's order: Leaflet before its extras
+        document.body.appendChild(added);
+      } else {
+        document.body.appendChild(document.importNode(node, true));  // django-leaflet's JSON settings
+        return;
+      }
+      pending += 1;
+      added.addEventListener("load", settled);
+      added.addEventListener("error", settled);
+    });
+    if (template) template.remove();
+    settled();
+  }
+
+  function afterPageLoad(callback) {
+    if (document.readyState === "complete") callback();
+    else window.addEventListener("load", callback);
+  }
+
   function init() {
-    if (typeof L === "undefined" || !L.Map.djangoMap) return; // Leaflet failed to load: the list is still there
     var djoptions = readOptions();
     if (!djoptions) return;
     var results = document.querySelector("[data-results-map]");
     if (results) setupResults(results, djoptions);
     var clinic = document.querySelector("[data-clinic-map]");
-    if (clinic) setupClinic(clinic, djoptions);
+    if (clinic) afterPageLoad(function () { withLeaflet(function () { setupClinic(clinic, djoptions); }); });
   }
 
   init();
