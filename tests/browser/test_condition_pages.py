@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,19 @@ def test_typing_a_condition_and_a_town_searches_for_both(visitor: Visitor):
     box.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Clinics that treat Parkinson’s disease near")
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 860), (390, 844)])
+def test_the_conditions_index_lists_each_condition_and_passes_axe(
+    visitor: Visitor, screenshots: Path, width: int, height: int
+):
+    page = visitor.page(width=width, height=height)
+    page.goto("/conditions/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.get_by_role("link", name="Pinched nerve", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/conditions/pinched-nerve/$"))
+    page.go_back()
+    page.screenshot(path=screenshots / f"condition-index-{width}.png", full_page=True)
+    assert axe_violations(page) == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0

@@ -107,3 +107,16 @@ def test_on_a_desktop_the_map_is_beside_the_list_in_view(visitor: Visitor):
     expect(page.locator(".leaflet-marker-icon.rv-pin").first).to_be_visible()
     expect(page.locator("#results-map")).to_be_in_viewport(ratio=0.95)
     expect(page.locator("[data-result-list] > li").first).to_be_in_viewport()
+
+
+def test_a_phone_gets_the_list_without_leaflet_and_loads_it_only_for_the_map(visitor: Visitor):
+    page = open_page(visitor, 390)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto("/find/?q=61265")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-result-list] > li").first).to_be_in_viewport()
+    assert not [url for url in fetched if "/leaflet/" in url]
+    page.get_by_role("button", name="Show map").tap()
+    expect(page.locator(".leaflet-marker-icon.rv-pin").first).to_be_visible()
+    assert [url for url in fetched if "/leaflet/leaflet." in url and url.endswith(".js")]
