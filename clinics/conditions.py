@@ -54,6 +54,25 @@ _FILLER = frozenset(
         "physical",
         "rehab",
         "doctor",
+        "physio",
+        "physiotherapy",
+        "therapies",
+        "office",
+        "offices",
+        "location",
+        "locations",
+        "appointment",
+        "closest",
+        "nearest",
+        "best",
+        "find",
+        "where",
+        "is",
+        "are",
+        "there",
+        "any",
+        "i",
+        "need",
     ]
 )
 
@@ -154,17 +173,30 @@ class Catalogue:
 
 def _place(before: str, after: str) -> str:
     """The place around a condition, without the little words that joined them: '… near Moline, IL' → 'Moline, IL'."""
-    parts = []
-    for part in (before, after):
-        tokens = [token for token in _TOKEN_RE.finditer(part)]
-        while tokens and fold(tokens[0].group()) in _FILLER:
-            tokens.pop(0)
-        while tokens and fold(tokens[-1].group()) in _FILLER:
-            tokens.pop()
-        if tokens:
-            # The visitor's own punctuation inside the place stays ("Moline, IL"); what joined it goes.
-            parts.append(part[tokens[0].start() : tokens[-1].end()])
-    return " ".join(parts)
+    return " ".join(part for part in (place_in(before), place_in(after)) if part)
+
+
+def place_in(text: str) -> str:
+    """``text`` without the words around a place that name no place: 'physical therapy near Moline' → 'Moline'.
+
+    Only words at either end go, so a place or an address is never cut inside ("100 Clinic Road" stays);
+    'physical therapy near me' is left with nothing, which is a search that needs the visitor's location."""
+    tokens = list(_TOKEN_RE.finditer(text))
+    start, end = 0, len(text)
+    while tokens and fold(tokens[0].group()) in _FILLER:
+        start = tokens.pop(0).end()
+    while tokens and fold(tokens[-1].group()) in _FILLER and not _ends_with_a_state(tokens):
+        end = tokens.pop().start()
+    if not tokens:
+        return ""
+    # The visitor's own punctuation inside and after the place stays ("Omaha, Neb."); what joined it goes.
+    begin = tokens[0].start() if start else 0
+    return text[begin:end].strip(" \t,;:-")
+
+
+def _ends_with_a_state(tokens: list[re.Match[str]]) -> bool:
+    """'Gary, IN' and 'Portland ME' end with a state, 'near me' does not: a two-letter word after a place."""
+    return len(tokens) > 1 and len(tokens[-1].group()) == 2 and fold(tokens[-2].group()) not in _FILLER
 
 
 def _load() -> Catalogue:

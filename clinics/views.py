@@ -21,7 +21,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from clinics.conditions import catalogue, treated_heading
+from clinics.conditions import ConditionEntry, catalogue, treated_heading
 from clinics.counts import Directory, state_counts
 from clinics.geocoding import GeocodeFailure
 from clinics.health import RETRY_AFTER_SECONDS
@@ -40,7 +40,7 @@ from clinics.models import Clinic, ClinicStatus, Condition, Service, current_ser
 from clinics.request_log import current_request_id
 from clinics.search.geometry import miles_text
 from clinics.search.nearby import NearbyClinics, human_join, search_nearby
-from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search
+from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search, read_text
 from clinics.search.ranking import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
 from clinics.throttling import AnonThrottle, page_wait, search_wait
@@ -133,10 +133,19 @@ def search_form_context(
         # A link may ask for several services; the select shows the first, the others ride along hidden.
         "extra_services": chosen[1:],
         "open_now_checked": bool(params and params.open_now),
-        # A condition chosen by link or suggestion rides along through every change of the other filters.
-        "condition_value": (query.get("condition", "") if query is not None else "")[:100],
+        # A condition chosen by link or on its page rides along through every change of the other filters, as a
+        # box the visitor can untick.
+        "condition_choice": _linked_condition(query, params),
         "search_notes": [note.message for note in params.notes] if params else [],
     }
+
+
+def _linked_condition(query: QueryDict | None, params: SearchParams | None) -> ConditionEntry | None:
+    """The condition a link (or a condition's page) chose, unless the visitor has since typed another."""
+    linked = catalogue.get().by_slug.get(str(query.get("condition", ""))) if query is not None else None
+    if linked is None or (params is not None and params.condition is not None and params.condition != linked):
+        return None
+    return linked
 
 
 # --- Pages -------------------------------------------------------------------------------------
@@ -223,15 +232,23 @@ def _search_summary(params: SearchParams, found: NearbyClinics, context: dict[st
 
 def _typed_place_wins(query: QueryDict) -> QueryDict:
     """On the results page, a place typed in the box is newer than the position the form keeps (its hidden lat
-    and lng, after "Use my location"): the typed place is searched. The API keeps its rule (coordinates win)."""
+    and lng, after "Use my location"): the typed place is searched. The API keeps its rule (coordinates win).
+
+    A box holding a condition and no place ("vertigo") searches for it near the position. Just after "Use my
+    location" (``located``: site.js sets it), the position is the place whatever the box holds, and only a
+    condition named in the box is kept."""
     if "q" not in query or ("lat" not in query and "lng" not in query):
         return query
     typed = query.copy()
-    if (query.get("q") or "").strip():
+    text = (query.get("q") or "").strip()
+    read = read_text(text) if text else None
+    if read is not None and read.place and not query.get("located"):
         typed.pop("lat", None)
         typed.pop("lng", None)
+    elif read is not None and read.condition is not None:
+        typed["q"] = read.condition.name  # the position is the place; the condition stays in the box
     else:
-        typed.pop("q", None)  # the box left empty: the position is the place
+        typed.pop("q", None)  # the box left empty (or naming only a place, just after "Use my location")
     return typed
 
 
@@ -607,7 +624,7 @@ def condition_page(request: HttpRequest, slug: str) -> HttpResponse:
         "clinics/condition.html",
         {
             **search_form_context(),
-            "condition_value": condition.slug,
+            "condition_choice": catalogue.get().by_slug.get(condition.slug),
             "condition": condition,
             "treated": treated_heading(condition.phrase, condition.name),
             "services": services,

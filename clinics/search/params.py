@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from clinics.conditions import ConditionEntry, catalogue, match_condition
+from clinics.conditions import ConditionEntry, catalogue, match_condition, place_in, words
 from clinics.geocoding import validate_query
 from clinics.models import Service
 from clinics.search.ranking import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
@@ -202,6 +202,20 @@ def _condition(raw: object) -> tuple[ConditionEntry | None, list[SearchNote]]:
     return found, []
 
 
+@dataclass(frozen=True)
+class TypedText:
+    condition: ConditionEntry | None  # the condition named, if any
+    place: str  # the place to search near, without the words around it ("" when none is named)
+
+
+def read_text(text: str) -> TypedText:
+    """What the search box holds: 'pinched nerve near Moline' → (pinched nerve, 'Moline'); 'pt near me' → (None, '')."""
+    named = match_condition(text)
+    if named is not None:
+        return TypedText(named.condition, named.place)
+    return TypedText(None, place_in(text))
+
+
 def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
     """The search a query string asks for, or why it cannot be run.
 
@@ -231,9 +245,15 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
     notes += condition_notes
     raw_text = query.get("q")
     text = None if raw_text is None else str(raw_text)
-    if text and condition is None and (named := match_condition(text)) is not None:
-        # "pinched nerve near Moline": the condition, and the place to search near (None if only the condition).
-        condition, text = named.condition, named.place or None
+    typed_words_only = False  # "physical therapy near me": words, but no place in them
+    if text and text.strip():
+        typed = read_text(text)
+        # "pinched nerve near Moline": the condition (the visitor's latest word: it wins over one a link chose).
+        condition = typed.condition or condition
+        if typed.place:
+            text = typed.place
+        elif typed.condition or words(text):  # text with no words at all is the geocoder's to judge
+            typed_words_only, text = typed.condition is None, None
     has_lat, has_lng = query.get("lat") is not None, query.get("lng") is not None
     if has_lat != has_lng:
         errors["lng" if has_lat else "lat"] = [
@@ -243,8 +263,10 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
         if condition is not None:
             errors["q"] = [
                 f"Where should we look for clinics that treat {condition.phrase or condition.name}? "
-                f"Add your ZIP code or town, for example “{condition.name} near 61265”."
+                f"Add your ZIP code or town, for example “{condition.name} near 61265”, or use your location."
             ]
+        elif typed_words_only:
+            errors["q"] = ["Where should we look? Type your ZIP code or town, for example 61265, or use your location."]
         else:
             empty = validate_query(text)
             assert empty is not None

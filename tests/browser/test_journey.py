@@ -120,3 +120,35 @@ def test_a_phone_gets_the_list_without_leaflet_and_loads_it_only_for_the_map(vis
     page.get_by_role("button", name="Show map").tap()
     expect(page.locator(".leaflet-marker-icon.rv-pin").first).to_be_visible()
     assert [url for url in fetched if "/leaflet/leaflet." in url and url.endswith(".js")]
+
+
+CEDAR_RAPIDS = {"latitude": 41.9779, "longitude": -91.6656}
+
+
+@WIDTHS
+def test_use_my_location_keeps_a_condition_typed_in_the_box(visitor: Visitor, width: int):
+    page = open_page(visitor, width, geolocation=CEDAR_RAPIDS, permissions=["geolocation"])
+    page.goto("/")
+    page.get_by_role("combobox", name="ZIP code, city or address").fill("vertigo")
+    page.get_by_role("button", name="Use my location").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinics that treat vertigo and dizziness near you")
+    expect(page.locator("[data-result-list] > li").first).to_have_attribute(
+        "data-slug", "cedar-rapids-pci-vestibular-clinic"
+    )
+
+
+@WIDTHS
+def test_a_condition_from_its_page_can_be_unticked_or_replaced(visitor: Visitor, width: int):
+    page = open_page(visitor, width)
+    page.goto("/conditions/pinched-nerve/")
+    box = page.get_by_role("combobox", name="ZIP code, city or address")
+    box.fill("61265")
+    box.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Clinics that treat a pinched nerve near")
+    if width < 640:
+        page.wait_for_load_state("load")
+        page.get_by_role("button", name="Change your search").click()
+    page.get_by_role("checkbox", name="Only clinics that treat a pinched nerve").uncheck()
+    page.get_by_role("button", name="Find clinics").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Clinics near Moline, IL 61265")
+    assert "condition=" not in page.url

@@ -16,8 +16,9 @@ def test_condition_page_has_description_search_services_and_the_clinics_that_tre
     assert "<h1>Vertigo and dizziness</h1>" in page
     assert "Vestibular rehabilitation treats dizziness, vertigo and balance problems" in page
     assert "Clinics that treat vertigo and dizziness" in page
-    # The search box is set to the condition, so the nearest search keeps it.
-    assert '<input type="hidden" name="condition" value="vertigo-and-dizziness">' in page
+    # The search is set to the condition, so the nearest search keeps it, in a box the visitor can untick.
+    assert 'type="checkbox" id="id_condition" name="condition" value="vertigo-and-dizziness" checked>' in page
+    assert "Only clinics that treat vertigo and dizziness</label>" in page
     # Only clinics offering the service, computed independently of the view.
     treating = set(Clinic.objects.filter(services__slug="vestibular-rehabilitation").values_list("slug", flat=True))
     assert treating == {"cedar-rapids-pci-vestibular-clinic"}
@@ -43,7 +44,18 @@ def test_condition_index_links_every_condition(demo_data, client):
 def test_searching_from_a_condition_page_keeps_the_condition(demo_data, client):
     page = client.get("/find/", {"q": "61265", "condition": "parkinsons-disease"}).content.decode()
     assert "Clinics that treat Parkinson’s disease near" in page
-    assert '<input type="hidden" name="condition" value="parkinsons-disease">' in page
+    assert 'name="condition" value="parkinsons-disease" checked>' in page
+
+
+def test_a_condition_typed_later_wins_over_the_one_the_page_chose(demo_data, client):
+    page = client.get("/find/", {"q": "vertigo 52403", "condition": "pinched-nerve"}).content.decode()
+    assert "Clinics that treat vertigo and dizziness near" in page
+    assert "pinched nerve" not in page.split("<main")[1].split("</h1>")[0]
+
+
+def test_unticking_the_condition_searches_every_clinic(demo_data, client):
+    page = client.get("/find/", {"q": "61265"}).content.decode()
+    assert "Clinics near" in page and 'name="condition"' not in page
 
 
 def test_clinic_page_lists_the_conditions_its_services_treat(demo_data, client):

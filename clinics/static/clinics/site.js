@@ -52,11 +52,17 @@
       if (form) {
         ["service", "radius", "condition"].forEach(function (name) {
           form.querySelectorAll('[name="' + name + '"]').forEach(function (field) {
-            if (field.value) params.append(name, field.value);
+            if (field.value && !(field.type === "checkbox" && !field.checked)) params.append(name, field.value);
           });
         });
         var openNow = form.querySelector('[name="open_now"]');
         if (openNow && openNow.checked) params.set("open_now", "true");
+        // A condition typed in the box ("vertigo") is searched for near the position; any place in it isn't.
+        var box = form.querySelector('[name="q"]');
+        if (box && box.value.trim()) {
+          params.set("q", box.value.trim());
+          params.set("located", "1");
+        }
       }
       return (button.getAttribute("data-find-url") || "/find/") + "?" + params.toString();
     }
