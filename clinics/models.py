@@ -14,6 +14,8 @@ from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
+from modeltranslation import settings as mt_settings
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from clinics.fields import PhoneField, ZipCodeField, validate_timezone
@@ -113,26 +115,44 @@ class Condition(models.Model):
         return reverse("clinics:condition", args=[self.slug])
 
     def clean(self) -> None:
-        """A phrase means one condition: a synonym another condition already has would quietly change what a
-        search for it finds (the first condition to claim a phrase keeps it: clinics/conditions.py)."""
+        """A phrase means one condition, in any language: a name or synonym another condition already has would
+        quietly change what a search for it finds (the first condition to claim a phrase keeps it:
+        clinics/conditions.py). Spanish phrases are matched on every page, so they may not clash with English ones
+        either."""
         from clinics.conditions import words
 
-        mine = {words(phrase): phrase for phrase in (self.name, *self.synonym_list) if words(phrase)}
+        mine: dict[tuple[str, ...], tuple[str, str]] = {}  # folded phrase → (as written, the field it is in)
+        for lang in mt_settings.AVAILABLE_LANGUAGES:
+            field = "synonyms" if lang == mt_settings.DEFAULT_LANGUAGE else build_localized_fieldname("synonyms", lang)
+            for phrase in self.phrases_in(lang):
+                if words(phrase):
+                    mine.setdefault(words(phrase), (phrase, field))
         for other in Condition.objects.exclude(pk=self.pk).only("name", "synonyms"):
-            for phrase in (other.name, *other.synonym_list):
-                if words(phrase) in mine:
-                    taken = mine[words(phrase)]
-                    raise ValidationError(
-                        {
-                            "synonyms": f"“{taken}” already means {other.name}; a phrase can mean one condition "
-                            "only. Remove it here, or from that condition first."
-                        },
-                        code="phrase_taken",
-                    )
+            for lang in mt_settings.AVAILABLE_LANGUAGES:
+                for phrase in other.phrases_in(lang):
+                    if words(phrase) in mine:
+                        taken, field = mine[words(phrase)]
+                        raise ValidationError(
+                            {
+                                field: f"“{taken}” already means {other.name}; a phrase can mean one condition "
+                                "only. Remove it here, or from that condition first."
+                            },
+                            code="phrase_taken",
+                        )
 
     @property
     def synonym_list(self) -> list[str]:
-        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+        return _lines(self.synonyms)
+
+    def phrases_in(self, lang: str) -> list[str]:
+        """Its name and synonyms as staff wrote them in ``lang`` (none where that language is left blank)."""
+        name = getattr(self, build_localized_fieldname("name", lang), None) or ""
+        synonyms = getattr(self, build_localized_fieldname("synonyms", lang), None) or ""
+        return [phrase for phrase in (name.strip(), *_lines(synonyms)) if phrase]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 # Paths beside /api/v1/clinics/<slug>/ that a clinic's slug must not take.
