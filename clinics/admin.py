@@ -42,7 +42,14 @@ from modeltranslation.utils import get_translation_fields
 
 from clinics import history, publishing
 from clinics.addresses import fill_from_zip, unknown_zip_message, zip_info
-from clinics.bilingual_admin import BilingualForm, TranslationMissingFilter, flat, side_by_side, spanish_status
+from clinics.bilingual_admin import (
+    BilingualForm,
+    TranslationMissingFilter,
+    both_languages,
+    flat,
+    side_by_side,
+    spanish_status,
+)
 from clinics.editing import (
     clinic_restore,
     clinic_save,
@@ -801,6 +808,7 @@ class ServiceForm(BilingualForm):
     class Meta:
         model = Service
         fields = flat(SERVICE_FORM_ROWS)
+        widgets = {field: forms.Textarea(attrs={"rows": 3, "cols": 40}) for field in both_languages("description")}
 
 
 @admin.register(Service)

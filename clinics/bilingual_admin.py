@@ -45,12 +45,15 @@ class BilingualForm(forms.ModelForm):
                     continue
                 name = self._meta.model._meta.get_field(field).verbose_name
                 other.label = f"{capfirst(str(name))} ({LANGUAGE_NAMES[lang]})"
-                other.help_text = "Draft or blank: visitors reading Spanish see the English text until it is written."
+                other.help_text = "Left blank, visitors reading Spanish see the English text."
                 other.widget.attrs["lang"] = lang
 
-    def _post_clean(self) -> None:
+    class Media:
+        css = {"all": ("clinics/admin/bilingual.css",)}
+
+    def full_clean(self) -> None:
         with in_default_language():  # the form's ``name`` sets the English column
-            super()._post_clean()
+            super().full_clean()
 
 
 def side_by_side(model: type[Model], *fields: str) -> tuple[str | tuple[str, ...], ...]:

@@ -32,7 +32,8 @@ class ConditionForm(BilingualForm):
         model = Condition
         fields = flat(FORM_ROWS)
         widgets = {
-            field: forms.Textarea(attrs={"rows": 4, "cols": 40}) for field in both_languages("description", "synonyms")
+            **{field: forms.Textarea(attrs={"rows": 4, "cols": 40}) for field in both_languages("description")},
+            **{field: forms.Textarea(attrs={"rows": 6, "cols": 40}) for field in both_languages("synonyms")},
         }
 
 

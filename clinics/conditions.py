@@ -84,7 +84,9 @@ _FILLER = frozenset(
 # Spanish words that join a filler to what follows ("cerca de Moline", "tratamiento del nervio pinzado"): little
 # words only after such a filler, since alone they begin place names (De Witt, DeKalb, Del Rio).
 _JOINERS = frozenset(["de", "del", "al", "a"])
-_JOINED_AFTER = frozenset(["cerca", "tratamiento", "tratamientos", "terapia", "fisioterapia", "ayuda", "clinica"])
+_JOINED_AFTER = frozenset(
+    ["cerca", "tratamiento", "tratamientos", "terapia", "fisioterapia", "ayuda", "clinica", "dolor"]
+)
 # Little words that belong to the condition just after them ("mi ciática", "el nervio pinzado"), never to a place:
 # dropped only at the very end of the text before the condition.
 _BEFORE_CONDITION = frozenset(["mi", "mis", "el", "la", "los", "las", "un", "una", "tengo", "dolor"])

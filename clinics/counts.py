@@ -32,7 +32,7 @@ from modeltranslation.utils import get_language
 
 from clinics.models import Clinic, Service
 from clinics.states import US_STATES
-from clinics.translation import DEFAULT_LANGUAGE, OTHER_LANGUAGES, localized, sort_key
+from clinics.translation import DEFAULT_LANGUAGE, OTHER_LANGUAGES, in_reading_order, localized
 
 LANGUAGES = (DEFAULT_LANGUAGE, *OTHER_LANGUAGES)  # English first: the order services are counted in
 
@@ -72,8 +72,8 @@ class Directory:
     def services(self) -> tuple[tuple[str, str], ...]:
         """(slug, name) in the active language, by name: what the search form's service filter lists."""
         lang = get_language()
-        named = tuple((slug, dict(names).get(lang) or names[0][1]) for slug, names in self.service_names)
-        return named if lang == DEFAULT_LANGUAGE else tuple(sorted(named, key=lambda service: sort_key(service[1])))
+        named = ((slug, dict(names).get(lang) or names[0][1]) for slug, names in self.service_names)
+        return tuple(in_reading_order(named, lambda service: service[1]))
 
     @property
     def total(self) -> int:

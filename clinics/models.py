@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
 from modeltranslation import settings as mt_settings
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname, get_language
 from simple_history.models import HistoricalRecords
 
 from clinics.fields import PhoneField, ZipCodeField, validate_timezone
@@ -64,7 +64,9 @@ class Service(models.Model):
         "offered in the search. A service in use cannot be deleted, only retired.",
     )
 
-    objects = ServiceQuerySet.as_manager()
+    # django-modeltranslation swaps this manager's class at start-up for one that reads the active language's
+    # column ("name" → "name_es"); django-stubs then cannot find the class it built, hence the ignore.
+    objects = ServiceQuerySet.as_manager()  # type: ignore[django-manager-missing]
 
     class Meta:
         ordering = ["name"]
@@ -88,7 +90,9 @@ class Condition(models.Model):
         blank=True,
         help_text="How it reads after “Clinics that treat …”: “a pinched nerve”, “sciatica” (blank: its name).",
     )
-    slug = models.SlugField(max_length=100, unique=True, help_text="Its page: /conditions/<slug>/.")
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="Its page’s address: /conditions/sciatica/ for the slug “sciatica”."
+    )
     description = models.CharField(
         max_length=400, help_text="One or two plain sentences for its page. No claim beyond the services' own pages."
     )
@@ -143,6 +147,20 @@ class Condition(models.Model):
     @property
     def synonym_list(self) -> list[str]:
         return _lines(self.synonyms)
+
+    @property
+    def treated(self) -> str:
+        """'Clinics that treat a pinched nerve', its phrase and name in the active language (as the catalogue
+        shows them: clinics/conditions.py)."""
+        from clinics.conditions import shown_phrase, treated_heading
+
+        lang, english = get_language(), mt_settings.DEFAULT_LANGUAGE
+        phrase = getattr(self, build_localized_fieldname("phrase", english)) or ""
+        if lang != english:
+            here = getattr(self, build_localized_fieldname("phrase", lang)) or ""
+            name = getattr(self, build_localized_fieldname("name", lang)) or ""
+            phrase = shown_phrase(here, name, phrase)
+        return treated_heading(phrase, self.name)
 
     def phrases_in(self, lang: str) -> list[str]:
         """Its name and synonyms as staff wrote them in ``lang`` (none where that language is left blank)."""

@@ -12,25 +12,33 @@ goes through clinics/editing.py, which saves in English (``in_default_language``
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from django.db.models import Model, Q
 from django.utils import translation
 from modeltranslation import settings as mt_settings
 from modeltranslation.translator import TranslationOptions, register
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname, get_language
 
 from clinics.models import Condition, Service
+
+T = TypeVar("T")
 
 DEFAULT_LANGUAGE: str = mt_settings.DEFAULT_LANGUAGE
 # The languages besides English that staff translate into ("es").
 OTHER_LANGUAGES: tuple[str, ...] = tuple(lang for lang in mt_settings.AVAILABLE_LANGUAGES if lang != DEFAULT_LANGUAGE)
 
 
+# The visitor-facing texts with a column per language, in form order.
+SERVICE_TEXTS = ("name", "description")
+CONDITION_TEXTS = ("name", "phrase", "description", "synonyms")
+
+
 @register(Service)
 class ServiceTranslation(TranslationOptions):
-    fields = ("name", "description")
+    fields = SERVICE_TEXTS
     required_languages = (DEFAULT_LANGUAGE,)
     # A blank Spanish name is stored as NULL: names are unique, and many services may lack a Spanish one.
     empty_values = {"name": None}
@@ -38,7 +46,7 @@ class ServiceTranslation(TranslationOptions):
 
 @register(Condition)
 class ConditionTranslation(TranslationOptions):
-    fields = ("name", "phrase", "description", "synonyms")
+    fields = CONDITION_TEXTS
     required_languages = (DEFAULT_LANGUAGE,)
     empty_values = {"name": None}
 
@@ -50,7 +58,7 @@ def localized(field: str, lang: str) -> str:
 
 def translated_fields(model: type[Model]) -> tuple[str, ...]:
     """The fields of ``model`` that have a text per language ('name', 'description')."""
-    return tuple(ServiceTranslation.fields if model is Service else ConditionTranslation.fields)
+    return SERVICE_TEXTS if model is Service else CONDITION_TEXTS
 
 
 def needs_translation(model: type[Model]) -> Q:
@@ -78,6 +86,14 @@ def untranslated(obj: Model) -> list[str]:
 def sort_key(text: str) -> str:
     """Sorting names as a reader expects in any language: "Órtesis" beside "Ortopedia", not after "Z"."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def in_reading_order(items: Iterable[T], name: Callable[[T], str]) -> list[T]:
+    """Rows the database gave in English order (by ``name_en``), in the order of their names as the active language
+    shows them: unchanged in English, by ``sort_key`` in Spanish (where a blank translation shows the English)."""
+    if get_language() == DEFAULT_LANGUAGE:
+        return list(items)
+    return sorted(items, key=lambda item: sort_key(name(item)))
 
 
 @contextmanager

@@ -116,4 +116,11 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=100, null=True, unique=True),
         ),
         migrations.RunPython(english_from_the_old_columns, old_columns_from_english),
+        migrations.AlterField(  # its help text named the address with "<slug>", which the admin read as a tag
+            model_name="condition",
+            name="slug",
+            field=models.SlugField(
+                help_text="Its page’s address: /conditions/sciatica/ for the slug “sciatica”.", max_length=100, unique=True
+            ),
+        ),
     ]
