@@ -108,7 +108,7 @@ def words(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Translation:
-    """A condition's texts in another language than English, as staff wrote them ("" where left blank)."""
+    """A condition's texts in one language, as staff wrote them ("" where left blank)."""
 
     lang: str  # "es"
     name: str
@@ -247,34 +247,44 @@ def _joins(folded: list[str], index: int) -> bool:
     return word in _FILLER or (word in _JOINERS and index > 0 and folded[index - 1] in _JOINED_AFTER)
 
 
+def condition_entry(slug: str, services: Iterable[str], texts: dict[str, Translation]) -> ConditionEntry:
+    """A condition as the catalogue holds it, from its texts by language (English required, the others may be
+    blank): English name and phrase, every language's phrases to match, the translations for other readers."""
+    from clinics.translation import DEFAULT_LANGUAGE
+
+    english = texts[DEFAULT_LANGUAGE]
+    others = tuple(text for lang, text in texts.items() if lang != DEFAULT_LANGUAGE)
+    return ConditionEntry(
+        slug=slug,
+        name=english.name,
+        services=tuple(sorted(services)),
+        phrases=tuple(dict.fromkeys([*english.phrases, *(phrase for text in others for phrase in text.phrases)])),
+        phrase=english.phrase,
+        translations=others,
+    )
+
+
 def _load() -> Catalogue:
     from clinics.models import Condition
     from clinics.translation import DEFAULT_LANGUAGE, OTHER_LANGUAGES, localized
 
     conditions = Condition.objects.prefetch_related("services").order_by(localized("name", DEFAULT_LANGUAGE))
-    entries = []
-    for condition in conditions:
-        translations = tuple(
-            Translation(
-                lang,
-                getattr(condition, localized("name", lang)) or "",
-                getattr(condition, localized("phrase", lang)) or "",
-                tuple(condition.phrases_in(lang)),
-            )
-            for lang in OTHER_LANGUAGES
+    return Catalogue(
+        condition_entry(
+            condition.slug,
+            (service.slug for service in condition.services.all()),
+            {
+                lang: Translation(
+                    lang,
+                    getattr(condition, localized("name", lang)) or "",
+                    getattr(condition, localized("phrase", lang)) or "",
+                    tuple(condition.phrases_in(lang)),
+                )
+                for lang in (DEFAULT_LANGUAGE, *OTHER_LANGUAGES)
+            },
         )
-        english = condition.phrases_in(DEFAULT_LANGUAGE)
-        entries.append(
-            ConditionEntry(
-                slug=condition.slug,
-                name=getattr(condition, localized("name", DEFAULT_LANGUAGE)),
-                services=tuple(sorted(service.slug for service in condition.services.all())),
-                phrases=tuple(dict.fromkeys([*english, *(p for t in translations for p in t.phrases)])),
-                phrase=getattr(condition, localized("phrase", DEFAULT_LANGUAGE)) or "",
-                translations=translations,
-            )
-        )
-    return Catalogue(entries)
+        for condition in conditions
+    )
 
 
 class CatalogueCache:

@@ -98,7 +98,8 @@ def in_reading_order(items: Iterable[T], name: Callable[[T], str]) -> list[T]:
 
 @contextmanager
 def in_default_language() -> Iterator[None]:
-    """Writes inside set and save the English texts (what ``service.name = …`` means, and what the untranslated
-    column keeps), whatever language the request is in."""
+    """English inside, whatever language the request is in: writes set and save the English texts (what
+    ``service.name = …`` means, and what the untranslated column keeps), and spreadsheets read and write numbers
+    with a decimal point (clinics/importing.py)."""
     with translation.override(DEFAULT_LANGUAGE):
         yield
