@@ -150,17 +150,24 @@ class Condition(models.Model):
 
     @property
     def treated(self) -> str:
-        """'Clinics that treat a pinched nerve', its phrase and name in the active language (as the catalogue
-        shows them: clinics/conditions.py)."""
-        from clinics.conditions import shown_phrase, treated_heading
+        """'Clinics that treat a pinched nerve', in the active language."""
+        from clinics.conditions import treated_heading
+
+        return treated_heading(self.phrase_shown, self.name)
+
+    @property
+    def phrase_shown(self) -> str:
+        """How it reads after "Clinics that treat …" in the active language, as the catalogue shows it
+        (clinics/conditions.py's ``shown_phrase``): "" for the heading to use its name."""
+        from clinics.conditions import shown_phrase
 
         lang, english = get_language(), mt_settings.DEFAULT_LANGUAGE
         phrase = getattr(self, build_localized_fieldname("phrase", english)) or ""
-        if lang != english:
-            here = getattr(self, build_localized_fieldname("phrase", lang)) or ""
-            name = getattr(self, build_localized_fieldname("name", lang)) or ""
-            phrase = shown_phrase(here, name, phrase)
-        return treated_heading(phrase, self.name)
+        if lang == english:
+            return phrase
+        here = getattr(self, build_localized_fieldname("phrase", lang)) or ""
+        name = getattr(self, build_localized_fieldname("name", lang)) or ""
+        return shown_phrase(here, name, phrase)
 
     def phrases_in(self, lang: str) -> list[str]:
         """Its name and synonyms as staff wrote them in ``lang`` (none where that language is left blank)."""
