@@ -347,3 +347,20 @@ def test_services_and_conditions_from_before_spanish_keep_their_english_texts():
     assert condition.name_es is None and not condition.synonyms_es
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_start_up_with_translations_imports_no_geodjango():
+    """django-modeltranslation and its admin load without GeoDjango, which needs GDAL (not installed in production)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, django; django.setup(); import clinics.admin, clinics.condition_admin, clinics.translation; "
+        "print(sorted(name for name in sys.modules if name.startswith('django.contrib.gis')))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "locator.settings", "ENV_FILE": "/dev/null"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=FIXTURES.parent, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
