@@ -29,8 +29,14 @@ from clinics.translation import (
 LANGUAGE_NAMES = dict(mt_settings.settings.LANGUAGES)  # "en" → "English", "es" → "Español"
 
 
+FALLBACK_HELP = "Left blank, visitors reading Spanish see the English text."
+
+
 class BilingualForm(forms.ModelForm):
     """A model form whose translated fields are ``name`` (English) and ``name_es`` (Spanish), labelled so."""
+
+    # Help for a translated field's other-language box, where the English field's own help does not fit.
+    translation_help: dict[str, str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         with in_default_language():  # ``name`` is the English text, whatever language the admin is in
@@ -45,7 +51,7 @@ class BilingualForm(forms.ModelForm):
                     continue
                 name = self._meta.model._meta.get_field(field).verbose_name
                 other.label = f"{capfirst(str(name))} ({LANGUAGE_NAMES[lang]})"
-                other.help_text = "Left blank, visitors reading Spanish see the English text."
+                other.help_text = self.translation_help.get(field, FALLBACK_HELP)
                 other.widget.attrs["lang"] = lang
 
     class Media:

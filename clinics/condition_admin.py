@@ -28,6 +28,13 @@ FORM_ROWS = side_by_side(
 
 
 class ConditionForm(BilingualForm):
+    translation_help = {
+        "phrase": "How it reads in Spanish after “Clinics that treat …”: “un nervio pinzado”, “la ciática” "
+        "(blank: its Spanish name, or the English phrase if that is blank too).",
+        "synonyms": "Other words Spanish-speaking patients use, one phrase per line (“nervio atrapado”). "
+        "They are matched on every page, so none may mean another condition in either language.",
+    }
+
     class Meta:
         model = Condition
         fields = flat(FORM_ROWS)
