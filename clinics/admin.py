@@ -38,9 +38,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ConfirmImportForm, ImportForm
+from modeltranslation.utils import get_translation_fields
 
 from clinics import history, publishing
 from clinics.addresses import fill_from_zip, unknown_zip_message, zip_info
+from clinics.bilingual_admin import (
+    BilingualForm,
+    TranslationMissingFilter,
+    both_languages,
+    flat,
+    side_by_side,
+    spanish_status,
+)
 from clinics.editing import (
     clinic_restore,
     clinic_save,
@@ -792,13 +801,27 @@ class OfferedBy:
         return f"{self.service.name}: offered by {shown}" + (f" and {more} more" if more > 0 else "")
 
 
+SERVICE_FORM_ROWS = side_by_side(Service, "name", "slug", "description", "is_retired")
+
+
+class ServiceForm(BilingualForm):
+    class Meta:
+        model = Service
+        fields = flat(SERVICE_FORM_ROWS)
+        widgets = {field: forms.Textarea(attrs={"rows": 3, "cols": 40}) for field in both_languages("description")}
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    """Services: one in use is retired, never deleted (its clinics would silently lose it, and links to it break)."""
+    """Services: one in use is retired, never deleted (its clinics would silently lose it, and links to it break).
 
-    list_display = ("name", "slug", "clinic_count", "is_retired", "description")
-    list_filter = ("is_retired",)
-    search_fields = ("name", "description")
+    Their name and description are written in English and Spanish side by side (clinics/bilingual_admin.py)."""
+
+    form = ServiceForm
+    fields = SERVICE_FORM_ROWS
+    list_display = ("name", "slug", "clinic_count", "is_retired", "description", spanish_status)
+    list_filter = ("is_retired", TranslationMissingFilter)
+    search_fields = get_translation_fields("name", "description")
     prepopulated_fields = {"slug": ("name",)}
     actions = ["delete_selected", "retire_selected", "restore_selected"]
     delete_confirmation_template = "admin/clinics/service/delete_confirmation.html"

@@ -28,15 +28,19 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
+from modeltranslation.utils import get_language
 
 from clinics.models import Clinic, Service
 from clinics.states import US_STATES
+from clinics.translation import DEFAULT_LANGUAGE, OTHER_LANGUAGES, in_reading_order, localized
+
+LANGUAGES = (DEFAULT_LANGUAGE, *OTHER_LANGUAGES)  # English first: the order services are counted in
 
 log = logging.getLogger(__name__)
 
 LOCAL_SECONDS = 5.0
 SHARED_SECONDS = 60
-COUNTS_KEY = "clinics:state-counts:v2"
+COUNTS_KEY = "clinics:state-counts:v3"
 CHANGED_KEY = "clinics:state-counts:changed-at"
 
 
@@ -52,13 +56,24 @@ class StateCount:
         return f"{self.count:,}"
 
 
+# A service's name in each language (English where the translation is blank): ("en", "Hand therapy"), ("es", …).
+Names = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Directory:
     """The active clinics, counted by state (in order of the states' names)."""
 
     states: tuple[StateCount, ...]
-    # The services some public clinic offers, (slug, name) by name: what the search form's service filter lists.
-    services: tuple[tuple[str, str], ...] = ()
+    # The services some public clinic offers, (slug, names) by English name: one count serves every language.
+    service_names: tuple[tuple[str, Names], ...] = ()
+
+    @property
+    def services(self) -> tuple[tuple[str, str], ...]:
+        """(slug, name) in the active language, by name: what the search form's service filter lists."""
+        lang = get_language()
+        named = ((slug, dict(names).get(lang) or names[0][1]) for slug, names in self.service_names)
+        return tuple(in_reading_order(named, lambda service: service[1]))
 
     @property
     def total(self) -> int:
@@ -71,8 +86,13 @@ class Directory:
 def _count() -> Directory:
     rows = Clinic.objects.public().values("state").annotate(count=Count("id")).order_by().values_list("state", "count")
     states = (StateCount(code, US_STATES.get(code, code), count) for code, count in rows)
-    offered = Service.objects.offered().order_by("name").values_list("slug", "name")
-    return Directory(tuple(sorted(states, key=lambda state: state.name)), tuple(offered))
+    columns = [localized("name", lang) for lang in LANGUAGES]
+    offered = Service.objects.offered().order_by(columns[0]).values_list("slug", *columns)
+    names = tuple(
+        (slug, tuple((lang, name or english) for lang, name in zip(LANGUAGES, (english, *others), strict=True)))
+        for slug, english, *others in offered
+    )
+    return Directory(tuple(sorted(states, key=lambda state: state.name)), names)
 
 
 def _shared_get() -> tuple[Any, Any]:
@@ -114,7 +134,7 @@ class StateCounts:
             if directory is None:
                 started = time.time()
                 directory = _count()
-                _shared_set(COUNTS_KEY, (started, directory.states, directory.services), SHARED_SECONDS)
+                _shared_set(COUNTS_KEY, (started, directory.states, directory.service_names), SHARED_SECONDS)
             self._local = (self._clock(), directory)
             return directory
 

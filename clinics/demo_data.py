@@ -19,6 +19,7 @@ from django.db import transaction
 from clinics import history
 from clinics.editing import clinic_save, clinics_set_status, condition_save, replace_hours, service_save, set_services
 from clinics.models import Clinic, ClinicStatus, Condition, Service
+from clinics.translation import DEFAULT_LANGUAGE, OTHER_LANGUAGES, localized, translated_fields
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 CLINIC_FIELDS = ("name", "street", "address_line2", "city", "state", "zip_code", "phone", "website_url", "schedule_url")
@@ -47,6 +48,21 @@ def _staff_note(row: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _texts(row: dict[str, Any], model: type[Service] | type[Condition]) -> dict[str, Any]:
+    """A fixture row's visitor-facing texts by column, every language: {"name_en": …, "name_es": …}. A text the
+    row lacks in Spanish is blank (visitors see the English); synonyms are a list in the file, lines in the column.
+    """
+    texts: dict[str, Any] = {}
+    for name in translated_fields(model):
+        for lang in (DEFAULT_LANGUAGE, *OTHER_LANGUAGES):
+            column = localized(name, lang)
+            value = row.get(name if lang == DEFAULT_LANGUAGE else column, "")
+            value = "\n".join(value) if isinstance(value, list) else value
+            # Blank as the column stores it: NULL for a name (names are unique: clinics/translation.py).
+            texts[column] = value or getattr(model._meta.get_field(column), "empty_value", value)
+    return texts
+
+
 @transaction.atomic
 def load_demo_data(fixtures_dir: Path = FIXTURES_DIR) -> tuple[LoadReport, LoadReport]:
     """Create or update the demo services and clinics; returns a report for each. Each clinic that changed gets
@@ -61,11 +77,13 @@ def _load(fixtures_dir: Path) -> tuple[LoadReport, LoadReport]:
     for row in _read("services.json", fixtures_dir):
         service = Service.objects.filter(slug=row["slug"]).first() or Service(slug=row["slug"])
         services[service.slug] = service
-        if (service.name, service.description) == (row["name"], row["description"]):
+        texts = _texts(row, Service)
+        if all(getattr(service, column) == value for column, value in texts.items()):
             service_report.unchanged.append(service.slug)
             continue
         (service_report.updated if service.pk else service_report.created).append(service.slug)
-        service.name, service.description = row["name"], row["description"]
+        for column, value in texts.items():
+            setattr(service, column, value)
         service_save(service=service)
 
     for row in _read("clinics.json", fixtures_dir):
@@ -107,9 +125,9 @@ def load_demo_conditions(fixtures_dir: Path = FIXTURES_DIR) -> LoadReport:
     for row in _read("conditions.json", fixtures_dir):
         condition = Condition.objects.filter(slug=row["slug"]).first() or Condition(slug=row["slug"])
         created = condition.pk is None
-        condition.name, condition.description, condition.source = row["name"], row["description"], row["source"]
-        condition.synonyms, condition.is_sample = "\n".join(row["synonyms"]), row["is_sample"]
-        condition.phrase = row["phrase"]
+        for column, value in _texts(row, Condition).items():
+            setattr(condition, column, value)
+        condition.source, condition.is_sample = row["source"], row["is_sample"]
         changed = condition_save(condition=condition, services=[services[slug] for slug in row["services"]])
         (report.created if created else report.updated if changed else report.unchanged).append(condition.slug)
     return report

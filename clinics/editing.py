@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from modeltranslation.utils import get_translation_fields
 
 from clinics import history, publishing
 from clinics.addresses import fill_from_zip
@@ -44,6 +45,7 @@ from clinics.models import (
     unique_slug,
 )
 from clinics.search.ranking import directory
+from clinics.translation import in_default_language, translated_fields
 
 
 def directory_changed() -> None:
@@ -236,9 +238,10 @@ def clinics_delete(*, clinics: QuerySet[Clinic]) -> int:
 
 
 def service_save(*, service: Service) -> None:
-    """Create or rename a service; the clinics offering it show the new name at once."""
-    service.full_clean()
-    service.save()
+    """Create or rename a service (in any language); the clinics offering it show the new name at once."""
+    with in_default_language():  # the untranslated column keeps the English name (clinics/translation.py)
+        service.full_clean()
+        service.save()
     # The clinics' versions name their services by id: a new name is no change to them.
     _bump(list(service.clinics.values_list("pk", flat=True)))
 
@@ -287,10 +290,11 @@ def condition_save(*, condition: Condition, services: Iterable[Service] | None =
     """
     from clinics.conditions import catalogue
 
-    condition.full_clean(exclude=["services"])
-    changed = condition.pk is None or _differs(condition)
-    if changed:
-        condition.save()
+    with in_default_language():  # the untranslated columns keep the English texts (clinics/translation.py)
+        condition.full_clean(exclude=["services"])
+        changed = condition.pk is None or _differs(condition)
+        if changed:
+            condition.save()
     if services is not None:
         wanted = {service.pk for service in services}
         if wanted != set(condition.services.values_list("pk", flat=True)):
@@ -302,8 +306,9 @@ def condition_save(*, condition: Condition, services: Iterable[Service] | None =
 
 
 def _differs(condition: Condition) -> bool:
-    stored = Condition.objects.filter(pk=condition.pk).values(*CONDITION_FIELDS).first()
-    return stored is None or any(stored[name] != getattr(condition, name) for name in CONDITION_FIELDS)
+    fields = [*CONDITION_FIELDS, *get_translation_fields(*translated_fields(Condition))]
+    stored = Condition.objects.filter(pk=condition.pk).values(*fields).first()
+    return stored is None or any(stored[name] != getattr(condition, name) for name in fields)
 
 
 CONDITION_FIELDS = ("name", "slug", "phrase", "description", "synonyms", "source", "is_sample")

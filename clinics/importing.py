@@ -40,6 +40,7 @@ from clinics.hours import Interval, hours_from_text, hours_to_text
 from clinics.models import CONTACT_FIELDS, Clinic, ClinicStatus, Service
 from clinics.search.params import split_slugs
 from clinics.spreadsheets import escape_formula, unescape_formula
+from clinics.translation import in_default_language
 
 logger = logging.getLogger(__name__)
 
@@ -284,6 +285,10 @@ class ClinicResource(resources.ModelResource):
         Column names are checked first: without a slug column no row could be matched, and each
         would repeat the same error.
         """
+        with in_default_language():  # see export()
+            return self._import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
+
+    def _import_data(self, dataset: Any, dry_run: bool, raise_errors: bool, **kwargs: Any) -> Any:
         kwargs.setdefault("rollback_on_validation_errors", True)
         self.slug_rows, self.blank_rows, self.parsed_hours = {}, [], {}
         headers = list(dataset.headers or [])
@@ -314,6 +319,12 @@ class ClinicResource(resources.ModelResource):
         """A pin far from its ZIP is imported only with a "pin_confirmed" column saying yes (clinics/addresses.py)."""
         super().after_init_instance(instance, new, row, **kwargs)
         instance.pin_confirmed = str(row.get("pin_confirmed") or "").strip().lower() in CONFIRMED
+
+    def export(self, *args: Any, **kwargs: Any) -> Any:
+        """In English whatever language the admin is in: numbers keep their decimal point ("41.5067", never
+        "41,5067"), so a file exported by one member of staff reads the same when any other imports it."""
+        with in_default_language():
+            return super().export(*args, **kwargs)
 
     def export_field(self, field: fields.Field, instance: Clinic, **kwargs: Any) -> Any:
         """Every exported cell goes through ``escape_cell``, whatever format it is written in."""

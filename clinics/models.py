@@ -14,6 +14,8 @@ from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone as dj_timezone
 from django.utils.text import slugify
+from modeltranslation import settings as mt_settings
+from modeltranslation.utils import build_localized_fieldname, get_language
 from simple_history.models import HistoricalRecords
 
 from clinics.fields import PhoneField, ZipCodeField, validate_timezone
@@ -62,7 +64,9 @@ class Service(models.Model):
         "offered in the search. A service in use cannot be deleted, only retired.",
     )
 
-    objects = ServiceQuerySet.as_manager()
+    # django-modeltranslation swaps this manager's class at start-up for one that reads the active language's
+    # column ("name" → "name_es"); django-stubs then cannot find the class it built, hence the ignore.
+    objects = ServiceQuerySet.as_manager()  # type: ignore[django-manager-missing]
 
     class Meta:
         ordering = ["name"]
@@ -86,7 +90,9 @@ class Condition(models.Model):
         blank=True,
         help_text="How it reads after “Clinics that treat …”: “a pinched nerve”, “sciatica” (blank: its name).",
     )
-    slug = models.SlugField(max_length=100, unique=True, help_text="Its page: /conditions/<slug>/.")
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="Its page’s address: /conditions/sciatica/ for the slug “sciatica”."
+    )
     description = models.CharField(
         max_length=400, help_text="One or two plain sentences for its page. No claim beyond the services' own pages."
     )
@@ -113,26 +119,65 @@ class Condition(models.Model):
         return reverse("clinics:condition", args=[self.slug])
 
     def clean(self) -> None:
-        """A phrase means one condition: a synonym another condition already has would quietly change what a
-        search for it finds (the first condition to claim a phrase keeps it: clinics/conditions.py)."""
+        """A phrase means one condition, in any language: a name or synonym another condition already has would
+        quietly change what a search for it finds (the first condition to claim a phrase keeps it:
+        clinics/conditions.py). Spanish phrases are matched on every page, so they may not clash with English ones
+        either."""
         from clinics.conditions import words
 
-        mine = {words(phrase): phrase for phrase in (self.name, *self.synonym_list) if words(phrase)}
+        mine: dict[tuple[str, ...], tuple[str, str]] = {}  # folded phrase → (as written, the field it is in)
+        for lang in mt_settings.AVAILABLE_LANGUAGES:
+            field = "synonyms" if lang == mt_settings.DEFAULT_LANGUAGE else build_localized_fieldname("synonyms", lang)
+            for phrase in self.phrases_in(lang):
+                if words(phrase):
+                    mine.setdefault(words(phrase), (phrase, field))
         for other in Condition.objects.exclude(pk=self.pk).only("name", "synonyms"):
-            for phrase in (other.name, *other.synonym_list):
-                if words(phrase) in mine:
-                    taken = mine[words(phrase)]
-                    raise ValidationError(
-                        {
-                            "synonyms": f"“{taken}” already means {other.name}; a phrase can mean one condition "
-                            "only. Remove it here, or from that condition first."
-                        },
-                        code="phrase_taken",
-                    )
+            for lang in mt_settings.AVAILABLE_LANGUAGES:
+                for phrase in other.phrases_in(lang):
+                    if words(phrase) in mine:
+                        taken, field = mine[words(phrase)]
+                        raise ValidationError(
+                            {
+                                field: f"“{taken}” already means {other.name}; a phrase can mean one condition "
+                                "only. Remove it here, or from that condition first."
+                            },
+                            code="phrase_taken",
+                        )
 
     @property
     def synonym_list(self) -> list[str]:
-        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+        return _lines(self.synonyms)
+
+    @property
+    def treated(self) -> str:
+        """'Clinics that treat a pinched nerve', in the active language."""
+        from clinics.conditions import treated_heading
+
+        return treated_heading(self.phrase_shown, self.name)
+
+    @property
+    def phrase_shown(self) -> str:
+        """How it reads after "Clinics that treat …" in the active language, as the catalogue shows it
+        (clinics/conditions.py's ``shown_phrase``): "" for the heading to use its name."""
+        from clinics.conditions import shown_phrase
+
+        lang, english = get_language(), mt_settings.DEFAULT_LANGUAGE
+        phrase = getattr(self, build_localized_fieldname("phrase", english)) or ""
+        if lang == english:
+            return phrase
+        here = getattr(self, build_localized_fieldname("phrase", lang)) or ""
+        name = getattr(self, build_localized_fieldname("name", lang)) or ""
+        return shown_phrase(here, name, phrase)
+
+    def phrases_in(self, lang: str) -> list[str]:
+        """Its name and synonyms as staff wrote them in ``lang`` (none where that language is left blank)."""
+        name = getattr(self, build_localized_fieldname("name", lang), None) or ""
+        synonyms = getattr(self, build_localized_fieldname("synonyms", lang), None) or ""
+        return [phrase for phrase in (name.strip(), *_lines(synonyms)) if phrase]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 # Paths beside /api/v1/clinics/<slug>/ that a clinic's slug must not take.

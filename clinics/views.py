@@ -21,7 +21,7 @@ from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from clinics.conditions import ConditionEntry, catalogue, treated_heading
+from clinics.conditions import ConditionEntry, catalogue
 from clinics.counts import Directory, state_counts
 from clinics.geocoding import GeocodeFailure
 from clinics.health import RETRY_AFTER_SECONDS
@@ -44,6 +44,7 @@ from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchPa
 from clinics.search.ranking import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
 from clinics.throttling import AnonThrottle, page_wait, search_wait
+from clinics.translation import DEFAULT_LANGUAGE, in_reading_order, localized
 from demand.recording import record_search, search_area
 from demand.views import schedule_link
 
@@ -597,7 +598,10 @@ def condition_index(request: HttpRequest) -> HttpResponse:
         request,
         "clinics/condition_index.html",
         {
-            "conditions": Condition.objects.order_by("name").only("name", "slug", "description"),
+            "conditions": in_reading_order(
+                Condition.objects.order_by(localized("name", DEFAULT_LANGUAGE)).only("name", "slug", "description"),
+                lambda condition: condition.name,
+            ),
             "canonical_url": public_url(request, reverse("clinics:conditions")),
         },
     )
@@ -626,7 +630,7 @@ def condition_page(request: HttpRequest, slug: str) -> HttpResponse:
             **search_form_context(),
             "condition_choice": catalogue.get().by_slug.get(condition.slug),
             "condition": condition,
-            "treated": treated_heading(condition.phrase, condition.name),
+            "treated": condition.treated,
             "services": services,
             "cards": [clinic_card(clinic) for clinic in clinics[:CONDITION_CLINICS_SHOWN]],
             "more_clinics": len(clinics) > CONDITION_CLINICS_SHOWN,

@@ -95,6 +95,8 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 
 INSTALLED_APPS = [
     # SimpleAdminConfig: no autodiscovery, so django-leaflet's GeoDjango admin module is never imported.
+    # Before the admin: its translated fields (clinics/translation.py) must exist when the admin's forms are built.
+    "modeltranslation",
     "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -237,6 +239,11 @@ LANGUAGE_CODE = "en-us"
 # The chain's home time zone; each clinic also carries its own for opening hours.
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
+# Visitor-facing text of services and conditions in English and Spanish (django-modeltranslation,
+# clinics/translation.py): English is the default and what a missing Spanish text falls back to.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 USE_TZ = True
 
 STATIC_URL = "static/"
