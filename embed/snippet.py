@@ -22,7 +22,7 @@ DEFAULT_LANGUAGE = "en"
 
 
 def finder_language(raw: str | None) -> str:
-    """"es", "es-MX", "ES_us" -> "es"; an unknown or missing language -> English."""
+    """ "es", "es-MX", "ES_us" -> "es"; an unknown or missing language -> English."""
     code = (raw or "").strip().lower().replace("_", "-").split("-")[0]
     return code if code in FINDER_LANGUAGES else DEFAULT_LANGUAGE
 

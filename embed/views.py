@@ -15,7 +15,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -32,7 +34,7 @@ from clinics.search.params import InvalidSearch, parse_search
 from clinics.throttling import search_wait
 from clinics.views import result_rows
 from demand.recording import record_search, search_area
-from embed.framing import frame_ancestors, framable_by_embedders
+from embed.framing import framable_by_embedders
 from embed.snippet import FINDER_LANGUAGES, finder_language, snippet_html
 
 # The nearest few: what fits beside an article; "See all on the map" leads to the rest.
@@ -148,10 +150,15 @@ def builder(request: HttpRequest) -> HttpResponse:
             "chosen_language": language,
             "snippet": snippet,
             "sample_url": f"{reverse('embed:sample-article')}?{urlencode({k: v for k, v in sample.items() if v})}",
-            "allowed_origins": [origin for origin in frame_ancestors() if origin.startswith("http")],
-            "site_origin": public_url(request, ""),
+            "allowed_origins": settings.EMBED_ALLOWED_ORIGINS,
+            "site_origin": _origin(public_url(request, "/")),
         },
     )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @require_safe

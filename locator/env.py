@@ -138,9 +138,9 @@ def envorigins(name: str) -> list[str]:
     origins = [origin.rstrip("/") for origin in envlist(name)]
     wrong = [origin for origin in origins if not ORIGIN_RE.match(origin)]
     if wrong:
-        raise ImproperlyConfigured(
-            f"{name} must list origins such as https://www.rockvalleypt.com (no path), not {', '.join(map(repr, wrong))}"
-        )
+        shown = ", ".join(map(repr, wrong))
+        example = "https://www.rockvalleypt.com"
+        raise ImproperlyConfigured(f"{name} must list origins such as {example} (no path), not {shown}")
     return origins
 
 

@@ -25,8 +25,8 @@ def test_the_empty_finder_is_a_zip_box_set_to_the_condition(demo_data, client):
     assert response.status_code == 200
     page = response.content.decode()
     assert '<html lang="en">' in page
-    assert "<h1" in page and "Find a Rock Valley Physical Therapist near you" in page
-    assert "Clinics that treat a pinched nerve" in page
+    assert "<title>Find a Rock Valley Physical Therapist near you</title>" in page
+    assert '<h1 class="finder__title">Clinics that treat a pinched nerve</h1>' in page
     assert '<label for="finder-q">Your ZIP code or town</label>' in page
     assert '<input type="hidden" name="condition" value="pinched-nerve">' in page
     assert 'action="/embed/finder/" method="get"' in page
