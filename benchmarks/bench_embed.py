@@ -3,8 +3,9 @@
 Sizes: embed.js (what every article page loads), raw and gzipped, and the frame's own files.
 
 Times, on the demo data (a scratch SQLite database), with gunicorn as production runs it (gunicorn.conf.py,
-DEBUG off, 2 workers, static files collected into STATIC_ROOT and served by whitenoise) and the sample article served by another server on another port, as the marketing site
-would serve it (EMBED_ALLOWED_ORIGINS names it). In Chromium (a fresh context each run, so nothing is cached):
+DEBUG off, 2 workers, static files collected into STATIC_ROOT and served by whitenoise) and the sample article
+served by another server on another port, as the marketing site would serve it (EMBED_ALLOWED_ORIGINS names it).
+In Chromium (a fresh context each run, so nothing is cached):
 
 - finder shown: from the article's navigation to embed.js showing the sized frame (the finder's first paint
   included: it says it is shown from inside its page once laid out);

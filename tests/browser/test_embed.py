@@ -108,6 +108,8 @@ def test_the_finder_appears_in_an_article_on_another_site_searches_and_resizes(
     visitor: Visitor, site: str, allowed: ArticleSite, screenshots: Path, width: int, height: int, name: str
 ):
     page = visitor.page(width=width, height=height, origins=(allowed.origin,))
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{allowed.origin}/article/")
     frame = finder_frame(page, site)
     iframe = page.locator("[data-rockvalley-finder] iframe")
@@ -136,6 +138,9 @@ def test_the_finder_appears_in_an_article_on_another_site_searches_and_resizes(
     page.screenshot(path=screenshots / f"embed-article-{name}-results.png", full_page=True)
     assert axe_violations(frame) == []
     assert page.context.cookies() == []  # neither the article nor the finder set one
+    # Nothing from any third site: the article's own page, and the rest from ours.
+    assert all(url.startswith((f"{allowed.origin}/", f"{site}/")) for url in requested), requested
+    assert f"{site}/embed.js" in requested
 
     # Schedule takes the whole window (not the frame) to the clinic's booking page, through the counting redirect.
     schedule = first.get_by_role("link", name=re.compile("^Schedule"))

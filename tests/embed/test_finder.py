@@ -9,6 +9,8 @@ import pytest
 
 from demand.models import SearchDemand
 from demand.recording import flush
+from tests.factories import ClinicFactory
+from tests.pages.reading import XSS_NAME
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +146,13 @@ def test_the_empty_finder_may_be_cached_and_an_answer_may_not(demo_data, client)
 
 def test_the_finder_is_read_only(demo_data, client):
     assert client.post("/embed/finder/", {"q": "61265"}).status_code == 405
+
+
+def test_clinic_names_are_text_and_retired_clinics_never_appear(client):
+    ClinicFactory(name=XSS_NAME, latitude=41.49, longitude=-90.50)
+    ClinicFactory(name="Closed For Good", latitude=41.4906, longitude=-90.498, status="retired")
+    page = client.get("/embed/finder/", {"q": "61265"}).content.decode()
+    assert page.count('<li class="clinic">') == 1
+    assert XSS_NAME not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "Closed For Good" not in page
