@@ -91,6 +91,13 @@ def test_a_search_it_cannot_answer_says_why_in_the_frame(demo_data, client, quer
     assert '<input type="text" id="finder-q"' in page  # the box is there to try again
 
 
+def test_too_many_searches_get_a_message_to_wait(demo_data, client, monkeypatch):
+    monkeypatch.setattr("embed.views.search_wait", lambda request: 30)
+    response = client.get("/embed/finder/", {"q": "61265"})
+    assert response.status_code == 429
+    assert "Please try again in 30 seconds." in response.content.decode()
+
+
 def test_the_finder_speaks_the_language_it_is_given(demo_data, client):
     response = client.get("/embed/finder/", {"lang": "es-MX", "condition": "sciatica"})
     assert '<html lang="es">' in response.content.decode()
