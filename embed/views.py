@@ -80,6 +80,10 @@ def finder(request: HttpRequest) -> HttpResponse:
 
 
 def _finder_context(request: HttpRequest, language: str) -> tuple[dict[str, Any], int]:
+    """What the frame shows, and its status: the form alone, why a search could not run, or the nearest clinics.
+
+    The search is the results page's own (parse_search, search_nearby, result_rows), kept to RESULTS_SHOWN.
+    """
     query = QueryDict(mutable=True)
     for name in SEARCH_FIELDS:
         if name in request.GET:
