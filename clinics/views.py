@@ -203,7 +203,8 @@ def distance_words(miles: float, approximate: bool) -> tuple[str, str]:
     return f"{number} mi", f"{number} miles away"
 
 
-def _rows(matches: list[ClinicMatch], area: str = "", filters: Sequence[str] = ()) -> list[ResultRow]:
+def result_rows(matches: list[ClinicMatch], area: str = "", filters: Sequence[str] = ()) -> list[ResultRow]:
+    """The numbered rows of a search's answer, for the results page and the embedded finder (embed/views.py)."""
     rows = []
     for rank, match in enumerate(matches, start=1):
         clinic = match.clinic
@@ -288,7 +289,7 @@ def find(request: HttpRequest) -> HttpResponse:
 
 def _results_context(request: HttpRequest, found: NearbyClinics, limit: int, radius: float) -> dict[str, Any]:
     matches = found.result.matches
-    rows = _rows(matches, search_area(found.origin), found.result.query.services)
+    rows = result_rows(matches, search_area(found.origin), found.result.query.services)
     count = len(rows)
     within = found.result.any_within_radius
     origin = found.origin

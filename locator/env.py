@@ -127,6 +127,23 @@ def envsiteurl(name: str) -> str:
     return value
 
 
+ORIGIN_RE = re.compile(r"^https?://[^/\s?#*'\";,]+$")
+
+
+def envorigins(name: str) -> list[str]:
+    """Comma-separated origins (https://www.example.org, http://127.0.0.1:8001): scheme and host, no path.
+
+    They go into a Content-Security-Policy as sources, where a path or a stray quote would change its meaning.
+    """
+    origins = [origin.rstrip("/") for origin in envlist(name)]
+    wrong = [origin for origin in origins if not ORIGIN_RE.match(origin)]
+    if wrong:
+        shown = ", ".join(map(repr, wrong))
+        example = "https://www.rockvalleypt.com"
+        raise ImproperlyConfigured(f"{name} must list origins such as {example} (no path), not {shown}")
+    return origins
+
+
 def envloglevel(name: str, default: str) -> str:
     value = envstr(name, default).upper()
     if value not in LOG_LEVELS:

@@ -29,6 +29,7 @@ from locator.env import (
     envjson,
     envlist,
     envloglevel,
+    envorigins,
     envrate,
     envsiteurl,
     envstr,
@@ -117,6 +118,7 @@ INSTALLED_APPS = [
     "simple_history",
     "clinics",
     "demand",
+    "embed",
 ]
 
 MIDDLEWARE = [
@@ -389,6 +391,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS")
+
+# --- The embeddable finder (embed/) -----------------------------------------------------------
+# Sites whose pages may show the finder (/embed/finder/, inserted by /embed.js) in a frame, besides this site
+# itself: its frame-ancestors. Every other page stays unframeable (frame-ancestors 'none' above, X-Frame-Options).
+EMBED_ALLOWED_ORIGINS = envorigins("EMBED_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
 

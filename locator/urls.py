@@ -16,6 +16,7 @@ urlpatterns = [
     path("health/live/", health.live, name="health-live"),
     path("health/ready/", health.ready, name="health-ready"),
     path("", include("demand.urls")),
+    path("", include("embed.urls")),
     path("", include("clinics.urls")),
 ]
 

@@ -26,6 +26,10 @@ URLS = [
     "/api/schema/",
     "/api/docs/",
     "/admin/login/",
+    "/embed.js",
+    "/embed/",
+    "/embed/finder/?q=61265",
+    "/embed/sample-article/",
 ]
 
 

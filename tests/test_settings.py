@@ -120,3 +120,31 @@ def test_a_clinic_list_size_out_of_range_refuses_to_start(name, value, message):
     result = start_django(**{name: value})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "origins", ["www.rockvalleypt.com", "https://www.rockvalleypt.com/blog/", "https://a.example, 'unsafe-inline'", "*"]
+)
+def test_embed_origins_that_are_not_origins_refuse_to_start(origins):
+    result = start_django(EMBED_ALLOWED_ORIGINS=origins)
+    assert result.returncode != 0
+    assert "EMBED_ALLOWED_ORIGINS must list origins such as https://www.rockvalleypt.com (no path)" in result.stderr
+
+
+def test_embed_origins_are_read_as_a_list():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print(settings.EMBED_ALLOWED_ORIGINS)",
+        ],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "locator.settings",
+            "EMBED_ALLOWED_ORIGINS": "https://www.rockvalleypt.com/, http://127.0.0.1:8001",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "['https://www.rockvalleypt.com', 'http://127.0.0.1:8001']", result.stderr

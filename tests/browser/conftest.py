@@ -20,7 +20,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Frame,
+    Page,
+    Playwright,
+    Route,
+    sync_playwright,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -75,12 +84,22 @@ class Visitor:
         self.contexts: list[BrowserContext] = []
         self.errors: list[str] = []
 
-    def page(self, *, width: int = 1280, height: int = 860, tiles: bool = False, **options: Any) -> Page:
+    def page(
+        self,
+        *,
+        width: int = 1280,
+        height: int = 860,
+        tiles: bool = False,
+        origins: tuple[str, ...] = (),
+        **options: Any,
+    ) -> Page:
+        """``origins``: other local servers (another site embedding ours) the page may reach besides the live server."""
         context = self.browser.new_context(
             base_url=self.base_url, viewport={"width": width, "height": height}, **options
         )
         context.set_default_timeout(5000)
-        context.route(lambda url: not url.startswith(self.base_url), self._outside(tiles))
+        reachable = tuple(f"{origin}/" for origin in (self.base_url, *origins))
+        context.route(lambda url: not url.startswith(reachable), self._outside(tiles))
         self.contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -128,7 +147,7 @@ def screenshots() -> Path:
     return SCREENSHOTS
 
 
-def wait_until(page: Page, expression: str, timeout: float = 5.0) -> None:
+def wait_until(page: Page | Frame, expression: str, timeout: float = 5.0) -> None:
     """Poll a JavaScript expression until it is true.
 
     Playwright's wait_for_function evaluates its predicate with eval() inside the page, which the site's
@@ -141,8 +160,8 @@ def wait_until(page: Page, expression: str, timeout: float = 5.0) -> None:
         time.sleep(0.05)
 
 
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """Run axe-core on the page as it is now; returns the violations (empty is the bar)."""
+def axe_violations(page: Page | Frame) -> list[dict[str, Any]]:
+    """Run axe-core on the page (or one frame of it) as it is now; returns the violations (empty is the bar)."""
     if not AXE_PATH.exists():
         pytest.skip(f"axe-core not found at {AXE_PATH} (run `make browser`)")
     # Evaluated, not added as a <script>: the site's Content-Security-Policy rightly refuses inline scripts.
