@@ -128,6 +128,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (as Django asks): the visitor pages' language comes from their
+    # address (/es/...; no prefix is English), never from the browser, so a link always opens in its language.
+    # The API chooses its own (clinics/api/language.py).
+    "django.middleware.locale.LocaleMiddleware",
+    "clinics.api.language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -150,6 +155,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -233,7 +239,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Visitor pages in English (no prefix) and Spanish (/es/...): see the README's "Languages". The translations are
+# in locale/ (.po files in git; the .mo files are compiled at install time by `manage.py compilemessages`).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The chain's home time zone; each clinic also carries its own for opening hours.
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
