@@ -8,9 +8,6 @@ Counting is a GROUP BY over every clinic: fine at Rock Valley's 60, too slow to 
 - in the shared cache (Redis in production), for ``SHARED_SECONDS``, stamped with when their count
   started, beside the time of the last change (``changed_at``): the processes share one count.
 
-The services' names are in the visitor's language, so each language has its own count (in both places); a
-change makes every language count again.
-
 Every write goes through clinics/editing.py, which calls ``forget()``: this process forgets at
 once, and the shared ``changed_at`` moves on when the write commits, so a count that started
 before the write is never used again anywhere. Other processes see the change within
@@ -31,7 +28,6 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
-from django.utils.translation import get_language
 
 from clinics.models import Clinic, Service
 from clinics.states import US_STATES
@@ -79,14 +75,14 @@ def _count() -> Directory:
     return Directory(tuple(sorted(states, key=lambda state: state.name)), tuple(offered))
 
 
-def _shared_get(key: str) -> tuple[Any, Any]:
-    """(counts entry under ``key``, changed_at) from the shared cache; (None, None) when it cannot answer."""
+def _shared_get() -> tuple[Any, Any]:
+    """(counts entry, changed_at) from the shared cache; (None, None) when it cannot answer."""
     try:
-        found = cache.get_many([key, CHANGED_KEY])
+        found = cache.get_many([COUNTS_KEY, CHANGED_KEY])
     except Exception:  # the shared cache is an optimisation: down, it is a miss
         log.warning("state counts: the shared cache is unavailable", exc_info=True)
         return None, None
-    return found.get(key), found.get(CHANGED_KEY)
+    return found.get(COUNTS_KEY), found.get(CHANGED_KEY)
 
 
 def _shared_set(key: str, value: Any, timeout: int | None) -> None:
@@ -101,32 +97,30 @@ class StateCounts:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._local: dict[str, tuple[float, Directory]] = {}  # by language
+        self._local: tuple[float, Directory] | None = None
         self._lock = threading.Lock()
 
-    def _remembered(self, language: str) -> Directory | None:
-        local = self._local.get(language)
+    def _remembered(self) -> Directory | None:
+        local = self._local
         return local[1] if local is not None and self._clock() - local[0] < LOCAL_SECONDS else None
 
     def get(self) -> Directory:
-        language = get_language() or ""
-        if (directory := self._remembered(language)) is not None:
+        if (directory := self._remembered()) is not None:
             return directory
         with self._lock:  # one count at a time per process, however many threads ask
-            if (directory := self._remembered(language)) is not None:
+            if (directory := self._remembered()) is not None:
                 return directory
-            key = f"{COUNTS_KEY}:{language}"
-            directory = self._from_shared_cache(key)
+            directory = self._from_shared_cache()
             if directory is None:
                 started = time.time()
                 directory = _count()
-                _shared_set(key, (started, directory.states, directory.services), SHARED_SECONDS)
-            self._local = {**self._local, language: (self._clock(), directory)}
+                _shared_set(COUNTS_KEY, (started, directory.states, directory.services), SHARED_SECONDS)
+            self._local = (self._clock(), directory)
             return directory
 
     @staticmethod
-    def _from_shared_cache(key: str) -> Directory | None:
-        entry, changed_at = _shared_get(key)
+    def _from_shared_cache() -> Directory | None:
+        entry, changed_at = _shared_get()
         if not isinstance(entry, tuple) or len(entry) != 3:
             return None
         started, states, services = entry
@@ -141,7 +135,7 @@ class StateCounts:
             transaction.on_commit(self._changed)  # a count that ran before the commit must not outlive it
 
     def _changed(self) -> None:
-        self._local = {}
+        self._local = None
         _shared_set(CHANGED_KEY, time.time(), None)
 
 

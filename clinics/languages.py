@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import get_script_prefix
+from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_from_path, get_language_info
 
 from clinics.links import public_url
@@ -52,7 +53,7 @@ def language_switch(request: HttpRequest) -> LanguageLink | None:
         return None
     code = others[0]
     path = path_in_language(request.get_full_path_info(), code)
-    return LanguageLink(code, get_language_info(code)["name_local"], _with_script_prefix(path))
+    return LanguageLink(code, capfirst(get_language_info(code)["name_local"]), _with_script_prefix(path))
 
 
 def alternates(request: HttpRequest, canonical_url: str = "") -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
 from django.test import override_settings
+from django.utils import translation
 from pytest_django import DjangoDbBlocker
 
 from clinics.conditions import catalogue
@@ -61,6 +62,15 @@ def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     FakeGeocoder.reset()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked() -> Iterator[None]:
+    """A request to a Spanish page leaves Spanish active in its thread (LocaleMiddleware activates the language of
+    each request, and the next request's replaces it): each test starts, and ends, in English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
