@@ -128,9 +128,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # After sessions, before CommonMiddleware (as Django asks): the visitor pages' language comes from their
-    # address (/es/...; no prefix is English), never from the browser, so a link always opens in its language.
-    # The API chooses its own (clinics/api/language.py).
+    # After WhiteNoise (static files keep no Vary: Accept-Language), before CommonMiddleware (as Django asks): the
+    # visitor pages' language comes from their address (/es/...; no prefix is English), never from the browser, so
+    # a link always opens in its language. The API chooses its own (clinics/api/language.py).
     "django.middleware.locale.LocaleMiddleware",
     "clinics.api.language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -383,6 +383,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Find the nearest Rock Valley Physical Therapy clinics by ZIP code, city or coordinates.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation takes ?lang=es (clinics/api/language.py), after drf-spectacular's own enum step.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clinics.api.language.document_language",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 
@@ -27,8 +28,13 @@ urlpatterns = [
     # The visitor pages: English at /, Spanish at /es/ (the same path after the prefix).
     *i18n_patterns(
         path("", include("clinics.urls")),
-        # The page scripts' Spanish (djangojs.po), loaded by base.html on Spanish pages only.
-        path("jsi18n/", JavaScriptCatalog.as_view(packages=["clinics"]), name="javascript-catalog"),
+        # The page scripts' Spanish (djangojs.po), loaded by base.html on Spanish pages only; it changes only with
+        # a release, so browsers keep it for an hour.
+        path(
+            "jsi18n/",
+            cache_control(public=True, max_age=3600)(JavaScriptCatalog.as_view(packages=["clinics"])),
+            name="javascript-catalog",
+        ),
         prefix_default_language=False,
     ),
 ]

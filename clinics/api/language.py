@@ -10,6 +10,7 @@ Every answer says which language it is in (Content-Language) and that Accept-Lan
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -47,3 +48,20 @@ class ApiLanguageMiddleware:
         response["Content-Language"] = language
         patch_vary_headers(response, ("Accept-Language",))
         return response
+
+
+LANG_DESCRIPTION = (
+    "The language of the answer's human-readable fields: `en` (the default) or `es`. Without it, the request's "
+    "Accept-Language header chooses; an unknown value is ignored. Codes, slugs and numbers are the same in both."
+)
+
+
+def document_language(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular's last step: every API operation takes ``lang`` (the middleware reads it for all of them)."""
+    parameter = {"name": LANG_PARAMETER, "in": "query", "required": False, "schema": {"type": "string"}}
+    for path, operations in result.get("paths", {}).items():
+        if not path.startswith(API_PREFIX):
+            continue
+        for operation in operations.values():
+            operation.setdefault("parameters", []).append({**parameter, "description": LANG_DESCRIPTION})
+    return result

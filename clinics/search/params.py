@@ -51,6 +51,8 @@ FLAG_PATTERN = (
     + r")?[\t\n\v\f\r ]*$"
 )
 MAX_NUMBER_LENGTH = 50
+# A condition's slug is much shorter; a longer `condition` cannot name one (the API's schema says so too).
+MAX_CONDITION_LENGTH = 300
 INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
 DECIMAL_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
@@ -247,7 +249,15 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
     services = split_slugs([raw_services] if isinstance(raw_services, str) else raw_services)
     current, notes = _current_services(services)
 
-    condition, condition_notes = _condition(query.get("condition"))
+    raw_condition = query.get("condition")
+    if raw_condition is not None and len(str(raw_condition)) > MAX_CONDITION_LENGTH:
+        errors["condition"] = [
+            gettext("A condition is named by its short name (its slug), at most {most} characters.").format(
+                most=MAX_CONDITION_LENGTH
+            )
+        ]
+        raw_condition = None
+    condition, condition_notes = _condition(raw_condition)
     notes += condition_notes
     raw_text = query.get("q")
     text = None if raw_text is None else str(raw_text)

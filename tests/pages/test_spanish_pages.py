@@ -35,7 +35,10 @@ def alternates(page: str) -> dict[str, str]:
 
 def switch(page: str) -> tuple[str, str, str]:
     """(href, lang, text) of the link to the page in the other language."""
-    match = re.search(r'<a href="([^"]*)" lang="([^"]+)" hreflang="[^"]+" data-language-switch>([^<]+)</a>', page)
+    match = re.search(
+        r'<a class="language-switch" href="([^"]*)" lang="([^"]+)" hreflang="[^"]+" data-language-switch>([^<]+)</a>',
+        page,
+    )
     assert match, "no language switch"
     return unescape(match[1]), match[2], match[3]
 
@@ -181,6 +184,7 @@ def test_the_page_scripts_catalogue_is_served_from_our_own_address(client):
     response = client.get("/es/jsi18n/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
+    assert "max-age=3600" in response["Cache-Control"]
     assert "Buscando su ubicaci\\u00f3n" in response.content.decode()  # JSON escapes what is not ASCII
 
 
