@@ -111,7 +111,7 @@ def test_the_spanish_clinic_page_words_hours_days_and_dates_the_spanish_way(clie
     assert "Lunes Hoy 7 a. m.–7 p. m." in text
     assert "Viernes 7:30 a. m.–5 p. m." in text
     assert "Domingo Cerrado" in text
-    assert "Las horas están en hora del Centro (CST), la hora local de la clínica." in text
+    assert "Horario según la hora del Centro (CST), la hora local de la clínica." in text
     assert "jue 26 nov — Thanksgiving — cerrado" in text
     assert "Horario" in text and "Dirección y contacto" in text
     # The same page in English is as it always was.
