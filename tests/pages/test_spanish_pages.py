@@ -65,6 +65,8 @@ def test_english_pages_are_unchanged_whatever_the_browser_prefers(client, demo_d
     assert '<html lang="en">' in page
     assert "Find a Rock Valley physical therapist near you" in text_of(page)
     assert "jsi18n" not in page  # English needs no catalogue
+    # Suggestions are asked for in the page's language, not the browser's (which fetch() would send).
+    assert 'data-suggest-url="/api/v1/suggest/?lang=en"' in page
     assert switch(page) == ("/es/", "es", "Español")
 
 
