@@ -14,17 +14,29 @@ TEST_ENV = ENV_FILE=/dev/null
 PYTEST_SQLITE = $(TEST_ENV) $(PY) -m pytest
 PYTEST_POSTGRES = $(TEST_ENV) DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(PY) -m pytest
 
-.PHONY: run serve install install-dev browser services test test-sqlite test-postgres lint format bench clean
+.PHONY: run serve install install-dev gettext messages browser services test test-sqlite test-postgres lint format bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-install: $(VENV)/bin/activate
+install: $(VENV)/bin/activate gettext
 	$(PIP) install --quiet -r requirements.txt
+	$(COMPILE_MESSAGES)
 
-install-dev: $(VENV)/bin/activate
+install-dev: $(VENV)/bin/activate gettext
 	$(PIP) install --quiet -r requirements-dev.txt
+	$(COMPILE_MESSAGES)
+
+# The Spanish pages' translations: locale/*/LC_MESSAGES/*.po are in git, the compiled .mo files are made here (GNU
+# gettext's msgfmt, from apt if missing). Only our own locale/: never the virtual environment's or npm's.
+COMPILE_MESSAGES = $(TEST_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=venv --ignore=node_modules --verbosity 0
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+
+# After changing visitor-facing text: gather new strings into the .po files (then translate them and run make install).
+messages: install-dev
+	$(TEST_ENV) $(PY) manage.py update_messages
 
 # Debian's Chromium for the browser tests, and axe-core from npm (no browser downloads).
 browser:

@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext
 from modeltranslation.utils import get_language
 
 LOCAL_SECONDS = 30.0
@@ -176,7 +177,7 @@ def shown_phrase(phrase: str, name: str, english_phrase: str) -> str:
 
 def treated_heading(phrase: str, name: str) -> str:
     """'Clinics that treat a pinched nerve' (the name, if staff gave no phrase)."""
-    return f"Clinics that treat {phrase or name}"
+    return gettext("Clinics that treat {what}").format(what=phrase or name)
 
 
 class Catalogue:

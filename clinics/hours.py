@@ -6,19 +6,23 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone as dj_timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext, pgettext
 
 from clinics.models import Clinic, OpeningHours, SpecialHours, Weekday
 
 
 def format_time(value: time) -> str:
-    """7:00 AM -> '7 AM', 5:30 PM -> '5:30 PM' (the style US clinics use)."""
+    """7:00 AM -> '7 AM', 5:30 PM -> '5:30 PM' (the style US clinics use); in Spanish '7 a. m.', '5:30 p. m.'."""
     hour = value.hour % 12 or 12
-    suffix = "AM" if value.hour < 12 else "PM"
+    suffix = pgettext("time of day", "AM") if value.hour < 12 else pgettext("time of day", "PM")
     return f"{hour} {suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d} {suffix}"
 
 
@@ -26,14 +30,21 @@ Interval = tuple[int, time, time]  # weekday (0 = Monday), opens, closes
 
 
 def format_intervals(intervals: Iterable[tuple[time, time]]) -> str:
+    """'7 AM–7 PM', '8 AM–12 PM, 1 PM–5 PM', or 'Closed', in the active language."""
+    return _intervals_text(tuple(intervals), get_language())
+
+
+@lru_cache(maxsize=1024)
+def _intervals_text(intervals: tuple[tuple[time, time], ...], language: str | None) -> str:
+    """Worded once per distinct day and language: every search words every listed clinic's day."""
     parts = [f"{format_time(opens)}–{format_time(closes)}" for opens, closes in intervals]
-    return ", ".join(parts) if parts else "Closed"
+    return ", ".join(parts) if parts else gettext("Closed")
 
 
 @dataclass(frozen=True)
 class HoursStatus:
     open_now: bool
-    hours_today: str  # "7 AM–7 PM", "Closed"
+    hours_today: str  # "7 AM–7 PM", "Closed" (in the language active when it was asked)
     local_time: datetime
 
 
@@ -59,7 +70,6 @@ def _open_at(intervals: Iterable[tuple[time, time]], local_time: time) -> bool:
 
 
 SpecialRow = tuple[date, str, time | None, time | None]  # date, label, opens, closes (None, None: closed)
-TEMPORARILY_CLOSED_TEXT = "Temporarily closed"
 # How far ahead the clinic page and the API list special hours.
 UPCOMING_DAYS = 60
 
@@ -71,11 +81,15 @@ class SpecialDay:
     date: date
     label: str  # "Thanksgiving"
     intervals: tuple[tuple[time, time], ...]  # none: closed all day
-    text: str  # "Closed", "9 AM–1 PM"
 
     @property
     def closed(self) -> bool:
         return not self.intervals
+
+    @property
+    def text(self) -> str:
+        """ "Closed", "9 AM–1 PM", in the active language."""
+        return format_intervals(self.intervals)
 
 
 def special_rows_since(day: date) -> QuerySet[SpecialHours, tuple[int, date, str, time | None, time | None]]:
@@ -100,7 +114,6 @@ class Week:
 
     zone: ZoneInfo
     days: tuple[tuple[tuple[time, time], ...], ...]  # Monday (0) to Sunday (6), in opening order
-    texts: tuple[str, ...]  # "7 AM–7 PM", "Closed"
     special: dict[date, SpecialDay] = field(default_factory=dict)
     temporarily_closed: bool = False
 
@@ -120,11 +133,10 @@ class Week:
         special_days = {}
         for day, label, starts, ends in sorted(special, key=lambda row: row[0]):
             hours = ((starts, ends),) if starts is not None and ends is not None else ()
-            special_days[day] = SpecialDay(day, label, hours, format_intervals(hours))
+            special_days[day] = SpecialDay(day, label, hours)
         return cls(
             zone=zone_named(timezone),
             days=days,
-            texts=tuple(format_intervals(day) for day in days),
             special=special_days,
             temporarily_closed=temporarily_closed,
         )
@@ -142,12 +154,15 @@ class Week:
 
     def table(self) -> list[DayHours]:
         """Monday to Sunday, each day's hours as text ("Closed" for a day without intervals)."""
-        return [DayHours(day.value, day.label, self.texts[day.value], list(self.days[day.value])) for day in Weekday]
+        return [
+            DayHours(day.value, day.label, format_intervals(self.days[day.value]), list(self.days[day.value]))
+            for day in Weekday
+        ]
 
     def status(self, at: datetime | None = None) -> HoursStatus:
         local = (at or dj_timezone.now()).astimezone(self.zone)
         if self.temporarily_closed:
-            return HoursStatus(open_now=False, hours_today=TEMPORARILY_CLOSED_TEXT, local_time=local)
+            return HoursStatus(open_now=False, hours_today=gettext("Temporarily closed"), local_time=local)
         special = self.special.get(local.date())
         if special is not None:
             return HoursStatus(
@@ -158,7 +173,7 @@ class Week:
         weekday = local.weekday()
         return HoursStatus(
             open_now=_open_at(self.days[weekday], local.time()),
-            hours_today=self.texts[weekday],
+            hours_today=format_intervals(self.days[weekday]),
             local_time=local,
         )
 
@@ -172,9 +187,14 @@ class Week:
 @dataclass(frozen=True)
 class DayHours:
     weekday: int
-    name: str
+    name: str  # "Monday": schema.org's name for the day (clinics/jsonld.py), in every language
     text: str
     intervals: list[tuple[time, time]]
+
+    @property
+    def label(self) -> str:
+        """The day's name for visitors, in the active language: "Monday", "Lunes"."""
+        return capfirst(str(WEEKDAYS[self.weekday]))
 
 
 def week_table(clinic: Clinic) -> list[DayHours]:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from clinics.counts import Directory
 from clinics.states import US_STATES
@@ -61,8 +62,9 @@ def parse_list_request(query: QueryDict) -> ListRequest | ListProblem:
     code = raw_state.upper()
     if raw_state and code not in US_STATES:
         shown = raw_state if len(raw_state) <= 20 else raw_state[:19] + "…"
-        return ListProblem(400, f"“{shown}” is not a US state code. Choose a state from the list below.")
+        message = gettext("“{shown}” is not a US state code. Choose a state from the list below.").format(shown=shown)
+        return ListProblem(400, message)
     raw_page = query.get("page", "1").strip()
     if not PAGE_RE.match(raw_page) or int(raw_page) < 1:
-        return ListProblem(400, "The page number must be a whole number from 1.")
+        return ListProblem(400, gettext("The page number must be a whole number from 1."))
     return ListRequest(code, int(raw_page))

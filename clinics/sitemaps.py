@@ -10,7 +10,9 @@ settings.SITE_URL when it is set, else on the request's own host.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,9 +35,16 @@ SITEMAP_PAGE_SIZE = 2000
 
 
 class _PublicAddress(Sitemap):
-    """Links on settings.SITE_URL when it is set (as clinics.links.public_url), else on the request's own host."""
+    """Links on settings.SITE_URL when it is set (as clinics.links.public_url), else on the request's own host.
+
+    Every page in every language (settings.LANGUAGES), each listing the others and x-default (English) as its
+    alternates, as search engines ask of a site in several languages.
+    """
 
     limit = SITEMAP_PAGE_SIZE
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_protocol(self, protocol: str | None = None) -> str:
         if settings.SITE_URL:
@@ -55,17 +64,21 @@ class PagesSitemap(_PublicAddress):
     priority = 1.0
     changefreq = "weekly"
 
-    def items(self) -> list[str]:
-        pages = [reverse("clinics:home"), reverse("clinics:list"), reverse("clinics:conditions")]
+    def items(self) -> list[Callable[[], str]]:
+        """Each page's address, worked out in the language the sitemap asks for (/es/... in Spanish)."""
+        pages: list[Callable[[], str]] = [partial(reverse, name) for name in ("clinics:home", "clinics:list")]
+        pages.append(partial(reverse, "clinics:conditions"))
         directory = state_counts.get()
         if not lists_every_clinic(directory):
             size = settings.CLINIC_LIST_PAGE_SIZE
             for state in directory.states:
-                pages += [state_page_url(state.code, page) for page in range(1, math.ceil(state.count / size) + 1)]
+                pages += [
+                    partial(state_page_url, state.code, page) for page in range(1, math.ceil(state.count / size) + 1)
+                ]
         return pages
 
-    def location(self, item: str) -> str:
-        return item
+    def location(self, item: Callable[[], str]) -> str:
+        return item()
 
 
 class ClinicSitemap(_PublicAddress):
@@ -107,7 +120,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponse:
     The view writes each section's address on the request's own host; they are moved to SITE_URL
     (clinics.links.public_url) as every other link the site writes.
     """
-    response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="clinics:sitemap-section")
+    response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="sitemap-section")
     assert isinstance(response, TemplateResponse) and isinstance(response.context_data, dict)
     own = f"{request.scheme}://{request.get_host()}"
     for item in response.context_data["sitemaps"]:

@@ -1,8 +1,6 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from clinics import views
-from clinics.sitemaps import SITEMAPS, sitemap_index
 
 app_name = "clinics"
 
@@ -14,7 +12,4 @@ urlpatterns = [
     path("conditions/", views.condition_index, name="conditions"),
     path("conditions/<slug:slug>/", views.condition_page, name="condition"),
     path("clinics/<slug:slug>/preview/", views.clinic_preview, name="preview"),
-    path("sitemap.xml", sitemap_index, name="sitemap"),
-    path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
-    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -19,11 +19,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError, Quer
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_safe
 
 from clinics.conditions import ConditionEntry, catalogue
 from clinics.counts import Directory, state_counts
-from clinics.geocoding import GeocodeFailure
+from clinics.geocoding import GeocodeFailure, Precision
 from clinics.health import RETRY_AFTER_SECONDS
 from clinics.hours import Week, recent_cutoff
 from clinics.jsonld import clinic_jsonld, jsonld_script
@@ -48,15 +49,18 @@ from clinics.translation import DEFAULT_LANGUAGE, in_reading_order, localized
 from demand.recording import record_search, search_area
 from demand.views import schedule_link
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 log = logging.getLogger(__name__)
 
 # Names visitors recognise, for the hours table's caption; other zones show their IANA name.
 ZONE_NAMES = {
-    "America/New_York": "Eastern Time",
-    "America/Chicago": "Central Time",
-    "America/Denver": "Mountain Time",
-    "America/Phoenix": "Mountain Time (Arizona)",
-    "America/Los_Angeles": "Pacific Time",
+    "America/New_York": gettext_lazy("Eastern Time"),
+    "America/Chicago": gettext_lazy("Central Time"),
+    "America/Denver": gettext_lazy("Mountain Time"),
+    "America/Phoenix": gettext_lazy("Mountain Time (Arizona)"),
+    "America/Los_Angeles": gettext_lazy("Pacific Time"),
 }
 
 
@@ -128,7 +132,8 @@ def search_form_context(
         "lat_value": f"{params.latitude:.4f}" if params and params.latitude is not None else "",
         "lng_value": f"{params.longitude:.4f}" if params and params.longitude is not None else "",
         "radius_options": [
-            Option(_number(value), f"{_number(value)} miles", value == radius) for value in radius_values
+            Option(_number(value), gettext("{miles} miles").format(miles=_number(value)), value == radius)
+            for value in radius_values
         ],
         "service_options": [Option(slug, name, slug == (chosen[0] if chosen else "")) for slug, name in services],
         # A link may ask for several services; the select shows the first, the others ride along hidden.
@@ -194,13 +199,13 @@ def distance_words(miles: float, approximate: bool) -> tuple[str, str]:
     """("3.2 mi", "3.2 miles away"), with "about" when the clinic is placed at a ZIP or city centre."""
     if approximate and miles < 1:
         # Measured to a ZIP or town centre: tenths of a mile near zero would claim a precision we lack.
-        return "≈ under 1 mi", "about a mile away or less"
+        return gettext("≈ under 1 mi"), gettext("about a mile away or less")
     if miles < 0.1:
-        return "< 0.1 mi", "less than 0.1 miles away"
+        return gettext("< 0.1 mi"), gettext("less than 0.1 miles away")
     number = miles_text(miles)
     if approximate:
-        return f"≈ {number} mi", f"about {number} miles away"
-    return f"{number} mi", f"{number} miles away"
+        return gettext("≈ {miles} mi").format(miles=number), gettext("about {miles} miles away").format(miles=number)
+    return gettext("{miles} mi").format(miles=number), gettext("{miles} miles away").format(miles=number)
 
 
 def result_rows(matches: list[ClinicMatch], area: str = "", filters: Sequence[str] = ()) -> list[ResultRow]:
@@ -223,12 +228,13 @@ def _more_url(request: HttpRequest, limit: int) -> str:
 
 def _search_summary(params: SearchParams, found: NearbyClinics, context: dict[str, Any]) -> str:
     """The search in one line, for a phone: "61265 · 25 mi · Any service"."""
-    place = (params.text or "").strip() or ("Near you" if found.place == "you" else found.place)
+    near_you = found.origin.precision == Precision.POINT
+    place = (params.text or "").strip() or (gettext("Near you") if near_you else found.place)
     chosen = [option.label for option in context.get("service_options", []) if option.selected]
-    what = params.condition.name if params.condition else (chosen[0] if chosen else "Any service")
-    parts = [place[:40], f"{params.radius_miles:g} mi", what]
+    what = params.condition.name if params.condition else (chosen[0] if chosen else gettext("Any service"))
+    parts = [place[:40], gettext("{miles} mi").format(miles=f"{params.radius_miles:g}"), what]
     if params.open_now:
-        parts.append("Open now")
+        parts.append(gettext("Open now"))
     return " · ".join(parts)
 
 
@@ -282,7 +288,7 @@ def find(request: HttpRequest) -> HttpResponse:
     else:
         record_search(found, condition=parsed.condition.slug if parsed.condition else "")
         context.update(_results_context(request, found, parsed.limit, parsed.radius_miles))
-        context["heading"] = parsed.condition.treated if parsed.condition else "Clinics"
+        context["heading"] = parsed.condition.treated if parsed.condition else gettext("Clinics")
         context["search_summary"] = _search_summary(parsed, found, context)
     return render(request, "clinics/find.html", context)
 
@@ -294,11 +300,19 @@ def _results_context(request: HttpRequest, found: NearbyClinics, limit: int, rad
     within = found.result.any_within_radius
     origin = found.origin
     if not count:
-        summary = "No clinics found."
+        summary = gettext("No clinics found.")
     elif within:
-        summary = f"{count} clinic{'s' if count != 1 else ''} within {radius:g} miles, nearest first."
+        summary = ngettext(
+            "{count} clinic within {radius} miles, nearest first.",
+            "{count} clinics within {radius} miles, nearest first.",
+            count,
+        ).format(count=count, radius=f"{radius:g}")
     else:
-        summary = f"{count} nearest clinic{'s' if count != 1 else ''}, all farther than {radius:g} miles."
+        summary = ngettext(
+            "{count} nearest clinic, all farther than {radius} miles.",
+            "{count} nearest clinics, all farther than {radius} miles.",
+            count,
+        ).format(count=count, radius=f"{radius:g}")
     return {
         "nearby": found,
         "origin": origin,
@@ -329,7 +343,7 @@ def clinic_list(request: HttpRequest) -> HttpResponse:
     if wanted.state:
         return _state_page(request, directory, wanted.state, wanted.page)
     if wanted.page != 1:
-        return _state_index(request, directory, ListProblem(404, "The list of clinics has only one page."))
+        return _state_index(request, directory, ListProblem(404, gettext("The list of clinics has only one page.")))
     if lists_every_clinic(directory):
         # Counted a few seconds ago at most; the query is bounded all the same, should the directory have grown.
         clinics = list(Clinic.objects.public().only(*CARD_FIELDS)[: settings.CLINIC_LIST_ALL_MAX + 1])
@@ -408,21 +422,17 @@ def _state_page(request: HttpRequest, directory: Directory, code: str, number: i
     clinics = Clinic.objects.public().filter(state=code).order_by("city", "name", "slug").only(*CARD_FIELDS)
     paginator = Paginator(clinics, settings.CLINIC_LIST_PAGE_SIZE)
     if paginator.count == 0:
-        return _state_index(
-            request, directory, ListProblem(404, f"There are no Rock Valley Physical Therapy clinics in {name}.")
-        )
+        message = gettext("There are no Rock Valley Physical Therapy clinics in {state}.").format(state=name)
+        return _state_index(request, directory, ListProblem(404, message))
     if number > paginator.num_pages:
         last = paginator.num_pages
-        pages = f"{last} page{'s' if last != 1 else ''}"
-        return _state_index(
-            request,
-            directory,
-            ListProblem(
-                404,
-                f"The clinics in {name} fill {pages}, so there is no page {number}.",
-                (state_page_url(code, last), f"Go to the last page of clinics in {name}"),
-            ),
-        )
+        message = ngettext(
+            "The clinics in {state} fill {pages} page, so there is no page {number}.",
+            "The clinics in {state} fill {pages} pages, so there is no page {number}.",
+            last,
+        ).format(state=name, pages=last, number=number)
+        link_text = gettext("Go to the last page of clinics in {state}").format(state=name)
+        return _state_index(request, directory, ListProblem(404, message, (state_page_url(code, last), link_text)))
     page = paginator.page(number)
     page_links = [
         (item, state_page_url(code, item) if isinstance(item, int) else "")
@@ -483,7 +493,10 @@ def clinic_preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # Why visitors cannot see a clinic, for the staff preview's banner.
-HIDDEN_AS: dict[str, str] = {ClinicStatus.DRAFT: "a draft", ClinicStatus.RETIRED: "retired"}
+HIDDEN_AS: dict[str, StrOrPromise] = {
+    ClinicStatus.DRAFT: gettext_lazy("a draft"),
+    ClinicStatus.RETIRED: gettext_lazy("retired"),
+}
 
 
 def _clinic_page(request: HttpRequest, clinic: Clinic, *, preview: bool = False) -> HttpResponse:
@@ -534,12 +547,13 @@ def _clinic_page(request: HttpRequest, clinic: Clinic, *, preview: bool = False)
 
 def _clinic_description(clinic: Clinic, services: list[Service]) -> str:
     where = f"{clinic.city}, {US_STATES.get(clinic.state, clinic.state)}"
-    parts = [f"Rock Valley Physical Therapy in {where}: address, phone, opening hours"]
     if clinic.schedule_url:
-        parts.append(" and online scheduling")
-    text = "".join(parts) + "."
+        text = gettext("Rock Valley Physical Therapy in {where}: address, phone, opening hours and online scheduling.")
+    else:
+        text = gettext("Rock Valley Physical Therapy in {where}: address, phone, opening hours.")
+    text = text.format(where=where)
     if services:
-        text += " Services: " + ", ".join(s.name for s in services) + "."
+        text += " " + gettext("Services: {services}.").format(services=", ".join(s.name for s in services))
     return text
 
 
@@ -550,7 +564,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /go/",
         "",
-        f"Sitemap: {public_url(request, reverse('clinics:sitemap'))}",
+        f"Sitemap: {public_url(request, reverse('sitemap'))}",
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
@@ -572,7 +586,9 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
         )
     except Exception:  # the error page itself must never fail
         log.exception("503.html could not be rendered")
-        body = "<h1>Clinic search is briefly unavailable</h1><p>Please try again in a minute.</p>"
+        body = "<h1>{}</h1><p>{}</p>".format(
+            gettext("Clinic search is briefly unavailable"), gettext("Please try again in a minute.")
+        )
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
@@ -584,7 +600,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return HttpResponseServerError(loader.get_template("500.html").render({"request_id": current_request_id()}))
     except Exception:  # the error page itself must never fail
         log.exception("500.html could not be rendered")
-        return HttpResponseServerError("<h1>Something went wrong</h1><p>Please try again in a moment.</p>")
+        return HttpResponseServerError(
+            "<h1>{}</h1><p>{}</p>".format(gettext("Something went wrong"), gettext("Please try again in a moment."))
+        )
 
 
 # --- Conditions: what patients name, and the clinics whose services treat it ------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -17,8 +18,8 @@ from clinics.conditions import ConditionEntry
 
 # The languages the finder is written in (code: the language's own name). The frame takes ?lang=, embed.js sets
 # it from the snippet's data-lang or the article's <html lang>; anything else is English.
-FINDER_LANGUAGES: dict[str, str] = {"en": "English", "es": "Español"}
-DEFAULT_LANGUAGE = "en"
+FINDER_LANGUAGES: dict[str, str] = dict(settings.LANGUAGES)
+DEFAULT_LANGUAGE = settings.LANGUAGE_CODE
 
 
 def finder_language(raw: str | None) -> str:

@@ -132,6 +132,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After WhiteNoise (static files keep no Vary: Accept-Language), before CommonMiddleware (as Django asks): the
+    # visitor pages' language comes from their address (/es/...; no prefix is English), never from the browser, so
+    # a link always opens in its language. The API chooses its own (clinics/api/language.py).
+    "django.middleware.locale.LocaleMiddleware",
+    "clinics.api.language.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,6 +159,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -237,13 +243,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Visitor pages in English (no prefix) and Spanish (/es/...): see the README's "Languages". The translations are
+# in locale/ (.po files in git; the .mo files are compiled at install time by `manage.py compilemessages`).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The chain's home time zone; each clinic also carries its own for opening hours.
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
 # Visitor-facing text of services and conditions in English and Spanish (django-modeltranslation,
 # clinics/translation.py): English is the default and what a missing Spanish text falls back to.
-LANGUAGES = [("en", "English"), ("es", "Español")]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 USE_TZ = True
@@ -382,6 +391,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Find the nearest Rock Valley Physical Therapy clinics by ZIP code, city or coordinates.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation takes ?lang=es (clinics/api/language.py), after drf-spectacular's own enum step.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clinics.api.language.document_language",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

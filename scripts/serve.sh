@@ -119,6 +119,14 @@ if [ -z "${SECRET_KEY:-}" ]; then
 fi
 
 # --- The app's files and data ----------------------------------------------------------------------
+if ! command -v msgfmt >/dev/null 2>&1; then
+    say "Installing GNU gettext with apt (it compiles the Spanish translations)…"
+    command -v apt-get >/dev/null 2>&1 || fail "apt-get not found: install GNU gettext (msgfmt) yourself."
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null
+fi
+say "Compiling the translations (locale/)…"
+"$PY" manage.py compilemessages --ignore=.venv --ignore=venv --ignore=node_modules --verbosity 0
 say "Collecting static files into staticfiles/…"
 "$PY" manage.py collectstatic --noinput --verbosity 0
 say "Migrating…"

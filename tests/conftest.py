@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
 from django.test import override_settings
+from django.utils import translation
 from pytest_django import DjangoDbBlocker
 
 from clinics.conditions import catalogue
@@ -30,6 +32,14 @@ from clinics.search.ranking import directory as directory_size
 from clinics.shared_cache import breaker
 from demand.recording import tallies as demand_tallies
 from tests.fakes import FakeGeocoder
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The Spanish pages need the compiled translations (.mo files are not in git): compiled once per run, by the
+    main process only (xdist's workers start after it and would race each other writing them)."""
+    if not hasattr(config, "workerinput"):
+        call_command("compilemessages", ignore_patterns=[".venv", "venv", "node_modules"], verbosity=0)
+
 
 # Asking for any of these (directly or through another fixture) gives a test the database, as a django_db mark does.
 DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server"})
@@ -52,6 +62,15 @@ def _fresh_cache_and_geocoder(settings: Any) -> Iterator[None]:
     FakeGeocoder.reset()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked() -> Iterator[None]:
+    """A request to a Spanish page leaves Spanish active in its thread (LocaleMiddleware activates the language of
+    each request, and the next request's replaces it): each test starts, and ends, in English."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

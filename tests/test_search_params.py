@@ -156,3 +156,10 @@ def test_only_plain_decimal_numbers_are_read(demo_data, query, field):
 @pytest.mark.parametrize(("query", "radius"), [("radius=+5", 5.0), ("radius=.5", 0.5), ("radius=1e1", 10.0)])
 def test_ordinary_ways_of_writing_a_number_are_read(demo_data, query, radius):
     assert parse(f"q=61265&{query}").radius_miles == radius
+
+
+def test_a_condition_longer_than_the_schema_allows_is_refused(demo_data):
+    assert errors("q=61265&condition=" + "x" * 301) == {
+        "condition": ["A condition is named by its short name (its slug), at most 300 characters."]
+    }
+    assert isinstance(parse("q=61265&condition=" + "x" * 300), SearchParams)  # unknown: a warning, as before

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext, ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -58,14 +59,17 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response.data = error_body(str(exc.failure.code), exc.failure.message, {"q": [exc.failure.message]})
     elif isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
-        first = next(iter(fields.values()))[0] if fields else "Invalid request."
+        first = next(iter(fields.values()))[0] if fields else gettext("Invalid request.")
         response.data = error_body("invalid_parameters", first, fields)
     elif isinstance(exc, exceptions.Throttled):
         seconds = getattr(exc, "wait", None)  # set by Throttled.__init__; the type stubs do not declare it
-        wait = f" Try again in {int(seconds)} seconds." if seconds else ""
-        response.data = error_body("rate_limited", f"Too many requests.{wait}")
+        message = gettext("Too many requests.")
+        if seconds:
+            wait = ngettext("Try again in {seconds} second.", "Try again in {seconds} seconds.", int(seconds))
+            message = f"{message} {wait.format(seconds=int(seconds))}"
+        response.data = error_body("rate_limited", message)
     elif isinstance(exc, Http404 | exceptions.NotFound):
-        response.data = error_body("not_found", str(getattr(exc, "detail", "")) or "Not found.")
+        response.data = error_body("not_found", str(getattr(exc, "detail", "")) or gettext("Not found."))
     else:
         detail = getattr(exc, "detail", str(exc))
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
@@ -74,18 +78,18 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def json_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse(error_body("not_found", "No such API endpoint."), status=404)
+    return JsonResponse(error_body("not_found", gettext("No such API endpoint.")), status=404)
 
 
 def json_server_error(request: HttpRequest) -> JsonResponse:
-    body = error_body("server_error", "Something went wrong on our side.")
+    body = error_body("server_error", gettext("Something went wrong on our side."))
     body["error"]["request_id"] = current_request_id()
     return JsonResponse(body, status=500)
 
 
 def json_service_unavailable(request: HttpRequest) -> JsonResponse:
     """The database is unreachable: clients are told to retry, and when."""
-    body = error_body("unavailable", "The clinic directory is unavailable right now. Try again shortly.")
+    body = error_body("unavailable", gettext("The clinic directory is unavailable right now. Try again shortly."))
     body["error"]["request_id"] = current_request_id()
     response = JsonResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
 
@@ -37,14 +39,22 @@ BBOX_PARTS = (
     Number("east", False, -180, 180, None, "", "Eastmost longitude."),
     Number("north", False, -90, 90, None, "", "Northmost latitude."),
 )
-BBOX_MESSAGE = (
+BBOX_MESSAGE = gettext_lazy(
     "Give bbox as four numbers: west,south,east,north (longitudes from -180 to 180, latitudes from -90 to 90, "
     "south not above north)."
 )
-LIMIT = Number("limit", True, 1, MAX_LIMIT, DEFAULT_LIMIT, f"Enter a whole number from 1 to {MAX_LIMIT}.", "")
+LIMIT = Number(
+    "limit",
+    True,
+    1,
+    MAX_LIMIT,
+    DEFAULT_LIMIT,
+    format_lazy(gettext_lazy("Enter a whole number from 1 to {most}."), most=MAX_LIMIT),
+    "",
+)
 AFTER_PATTERN = r"^[-a-zA-Z0-9_]{1,150}$"  # a clinic's slug (Clinic.slug), for OpenAPI: ECMA-262 syntax
 AFTER_RE = re.compile(r"[-a-zA-Z0-9_]{1,150}")  # used with fullmatch: "$" would let a final newline through
-AFTER_MESSAGE = "Give after as a clinic's id (its slug), as in the next link."
+AFTER_MESSAGE = gettext_lazy("Give after as a clinic's id (its slug), as in the next link.")
 
 
 @dataclass(frozen=True)
@@ -81,17 +91,17 @@ def parse_geojson_query(query: Mapping[str, Any]) -> GeoJSONQuery | dict[str, li
     if (raw_bbox := query.get("bbox")) is not None:
         bbox = parse_bbox(str(raw_bbox))
         if bbox is None:
-            errors["bbox"] = [BBOX_MESSAGE]
+            errors["bbox"] = [str(BBOX_MESSAGE)]
     limit = DEFAULT_LIMIT
     if (raw_limit := query.get("limit")) is not None:
         parsed = LIMIT.parse(str(raw_limit))
         if parsed is None:
-            errors["limit"] = [LIMIT.message]
+            errors["limit"] = [str(LIMIT.message)]
         else:
             limit = int(parsed)
     after = query.get("after")
     if after is not None and not AFTER_RE.fullmatch(str(after)):
-        errors["after"] = [AFTER_MESSAGE]
+        errors["after"] = [str(AFTER_MESSAGE)]
     return errors or GeoJSONQuery(bbox, limit, str(after or ""))
 
 

@@ -17,7 +17,7 @@ from rest_framework.serializers import Serializer
 
 from clinics.geocoding import MAX_QUERY_LENGTH, QUERY_PATTERN
 from clinics.models import Service
-from clinics.search.params import FLAG_PATTERN, NUMBERS, Number
+from clinics.search.params import FLAG_PATTERN, MAX_CONDITION_LENGTH, NUMBERS, Number
 
 
 def _number_parameter(param: Number) -> OpenApiParameter:
@@ -78,7 +78,7 @@ def nearest_openapi_parameters() -> list[OpenApiParameter]:
         ),
         OpenApiParameter(
             "condition",
-            {"type": "string", "maxLength": 300},
+            {"type": "string", "maxLength": MAX_CONDITION_LENGTH},
             description=(
                 "A condition's slug (`kind: condition` in /api/v1/suggest/, e.g. pinched-nerve): only clinics "
                 "offering a service that treats it. An unknown slug is left out with a warning (the search runs)."

@@ -76,8 +76,8 @@ class ClinicSerializer(serializers.ModelSerializer):
 
 class DayHoursSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(help_text="0 = Monday … 6 = Sunday")
-    name = serializers.CharField()
-    text = serializers.CharField(help_text='"7 AM–7 PM", or "Closed"')
+    name = serializers.CharField(source="label", help_text='"Monday" ("Lunes" with lang=es)')
+    text = serializers.CharField(help_text='"7 AM–7 PM", or "Closed" ("7 a. m.–7 p. m.", "Cerrado" with lang=es)')
     intervals = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField(child=serializers.CharField())))

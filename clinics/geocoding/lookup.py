@@ -11,6 +11,7 @@ import dataclasses
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 
 from clinics.geocoding.offline import city_sizes, lookup_city, lookup_zip
 from clinics.geocoding.online import geocode_online, online_geocoder_configured
@@ -30,14 +31,16 @@ _QUERY_RE = re.compile(QUERY_PATTERN)
 
 def validate_query(text: str | None) -> GeocodeFailure | None:
     if text is None or not text.strip():
-        return GeocodeFailure(FailureCode.EMPTY, "Enter a ZIP code, a city and state, or an address.")
+        return GeocodeFailure(FailureCode.EMPTY, gettext("Enter a ZIP code, a city and state, or an address."))
     if len(text) > MAX_QUERY_LENGTH:
         return GeocodeFailure(
-            FailureCode.TOO_LONG, f"That is too long to be an address; use at most {MAX_QUERY_LENGTH} characters."
+            FailureCode.TOO_LONG,
+            gettext("That is too long to be an address; use at most {most} characters.").format(most=MAX_QUERY_LENGTH),
         )
     if not _QUERY_RE.fullmatch(text):
         return GeocodeFailure(
-            FailureCode.INVALID, "That doesn't look like a place. Enter a ZIP code, a city and state, or an address."
+            FailureCode.INVALID,
+            gettext("That doesn't look like a place. Enter a ZIP code, a city and state, or an address."),
         )
     return None
 
@@ -56,7 +59,8 @@ def geocode(text: str | None) -> GeocodeResult:
         if place:
             return place
         return GeocodeFailure(
-            FailureCode.NOT_FOUND, f"{zip_match[1]} isn't a US ZIP code we know. Check the number and try again."
+            FailureCode.NOT_FOUND,
+            gettext("{zip} isn't a US ZIP code we know. Check the number and try again.").format(zip=zip_match[1]),
         )
 
     not_a_zip = _almost_a_zip(query)
@@ -71,8 +75,9 @@ def geocode(text: str | None) -> GeocodeResult:
         city, state = city_state
         return GeocodeFailure(
             FailureCode.NOT_FOUND,
-            f"We couldn't find a city called “{city.title()}” in {US_STATES[state]}. "
-            "Check the spelling, or try a ZIP code.",
+            gettext(
+                "We couldn't find a city called “{city}” in {state}. Check the spelling, or try a ZIP code."
+            ).format(city=city.title(), state=US_STATES[state]),
         )
 
     if not re.search(r"\d", query):
@@ -99,10 +104,16 @@ def _almost_a_zip(query: str) -> str:
         return ""
     if query.isdigit():
         count = len(query)
-        return f"“{query}” has {count} digit{'s' if count != 1 else ''}, but a ZIP code has 5, like 61265."
+        return ngettext(
+            "“{query}” has {count} digit, but a ZIP code has 5, like 61265.",
+            "“{query}” has {count} digits, but a ZIP code has 5, like 61265.",
+            count,
+        ).format(query=query, count=count)
     if re.fullmatch(r"\d{5}[ -]\d+", query):
-        return f"“{query}” isn't a ZIP+4 code. Enter the 5-digit ZIP code, like 61265, or all 9, like 61265-1234."
-    return f"“{query}” isn't a ZIP code. A ZIP code has 5 digits, like 61265."
+        return gettext(
+            "“{query}” isn't a ZIP+4 code. Enter the 5-digit ZIP code, like 61265, or all 9, like 61265-1234."
+        ).format(query=query)
+    return gettext("“{query}” isn't a ZIP code. A ZIP code has 5 digits, like 61265.").format(query=query)
 
 
 def _lookup_bare_city(query: str) -> Place | GeocodeFailure | None:
@@ -118,37 +129,38 @@ def _lookup_bare_city(query: str) -> Place | GeocodeFailure | None:
         place = lookup_city(query, home[0])
         if place:
             city = place.label.split(",")[0]
-            return _with_note(place, f"Showing clinics near {place.label}. Add the state if you meant another {city}.")
+            note = gettext("Showing clinics near {place}. Add the state if you meant another {city}.")
+            return _with_note(place, note.format(place=place.label, city=city))
     first = lookup_city(query, states[0])
     city = first.label.split(",")[0] if first else query.title()
     return GeocodeFailure(
         FailureCode.NOT_FOUND,
-        f"There is more than one {city}. Add the state, like “{city}, {(home or states)[0]}”.",
+        gettext("There is more than one {city}. Add the state, like “{city}, {state}”.").format(
+            city=city, state=(home or states)[0]
+        ),
     )
 
 
 def _fallback_from_address(query: str) -> Place | None:
     """Without a street-address geocoder, use the ZIP or city inside an address, and say so."""
+    no_streets_now = gettext("We can't look up street addresses right now, so we're showing clinics near {place}.")
     zip_match = ZIP_IN_TEXT_RE.search(query)
     if zip_match:
         place = lookup_zip(zip_match[1])
         if place:
-            return _with_note(
-                place, f"We can't look up street addresses right now, so we're showing clinics near {zip_match[1]}."
-            )
+            return _with_note(place, no_streets_now.format(place=zip_match[1]))
     if "," in query:
         tail = query.split(",", 1)[1]
         parts = split_city_state(tail)
         if parts:
             place = lookup_city(*parts)
             if place:
-                return _with_note(
-                    place, f"We can't look up street addresses right now, so we're showing clinics near {place.label}."
-                )
+                return _with_note(place, no_streets_now.format(place=place.label))
     return None
 
 
 def _with_note(place: Place, note: str) -> Place:
+    """``note`` in the visitor's language: a Place is never cached with its note (only the geocoder's codes are)."""
     return dataclasses.replace(place, note=note)
 
 
@@ -156,9 +168,11 @@ def _address_unsupported(query: str) -> GeocodeFailure:
     if re.search(r"[a-z]", query) and not re.search(r"\d", query):
         return GeocodeFailure(
             FailureCode.NOT_FOUND,
-            "We couldn't find that place. Add the state (for example “Moline, IL”) or enter a ZIP code.",
+            gettext("We couldn't find that place. Add the state (for example “Moline, IL”) or enter a ZIP code."),
         )
     return GeocodeFailure(
         FailureCode.ADDRESS_UNSUPPORTED,
-        "We can't look up street addresses yet. Enter a ZIP code or a city and state, like “61265” or “Moline, IL”.",
+        gettext(
+            "We can't look up street addresses yet. Enter a ZIP code or a city and state, like “61265” or “Moline, IL”."
+        ),
     )

@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.test.signals import setting_changed
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, gettext_noop
 from geopy import exc as geopy_exc
 from geopy.adapters import URLLibAdapter
 from geopy.geocoders import get_geocoder_for_service
@@ -37,9 +38,10 @@ log = logging.getLogger(__name__)
 _service_lock = threading.Lock()
 _service: Any | None = None
 
-BUSY = "Address lookup is busy right now. Try a ZIP code or city instead."
-SLOW = "Address lookup is taking too long right now. Try a ZIP code or city instead."
-DOWN = "Address lookup is unavailable right now. Try a ZIP code or city instead."
+# English here; each failure is worded in the visitor's language when it is made (gettext).
+BUSY = gettext_noop("Address lookup is busy right now. Try a ZIP code or city instead.")
+SLOW = gettext_noop("Address lookup is taking too long right now. Try a ZIP code or city instead.")
+DOWN = gettext_noop("Address lookup is unavailable right now. Try a ZIP code or city instead.")
 
 
 def online_geocoder_configured() -> bool:
@@ -96,16 +98,16 @@ def geocode_online(text: str) -> GeocodeResult:
         return _from_cache(cached, text)
     config = settings.GEOCODER
     if breaker.paused():
-        return GeocodeFailure(FailureCode.UNAVAILABLE, DOWN)
+        return GeocodeFailure(FailureCode.UNAVAILABLE, gettext(DOWN))
     if not slots.spaced(config.get("MIN_DELAY_SECONDS", 0)):
-        return GeocodeFailure(FailureCode.BUSY, BUSY)
+        return GeocodeFailure(FailureCode.BUSY, gettext(BUSY))
     if not slots.patiently(lambda: allow_lookup(config.get("MAX_PER_MINUTE") or 0)):
         log.warning("geocoder budget for the last minute used up")
-        return GeocodeFailure(FailureCode.QUOTA, BUSY)
+        return GeocodeFailure(FailureCode.QUOTA, gettext(BUSY))
     timeout = float(config.get("TIMEOUT", 2.0))
     with slots.lookup_slot(config.get("MAX_CONCURRENT", 0), hold_seconds=timeout + 5) as free:
         if not free:
-            return GeocodeFailure(FailureCode.BUSY, BUSY)
+            return GeocodeFailure(FailureCode.BUSY, gettext(BUSY))
         try:
             location = geocoder_service().geocode(text, **query_options(config))
         except Exception as error:
@@ -144,7 +146,7 @@ def _from_cache(cached: dict[str, Any], text: str) -> GeocodeResult:
         )
     if cached.get("failed"):
         code = FailureCode(cached["failed"])
-        return GeocodeFailure(code, SLOW if code == FailureCode.TIMEOUT else DOWN)
+        return GeocodeFailure(code, gettext(SLOW if code == FailureCode.TIMEOUT else DOWN))
     return _not_found(text)
 
 
@@ -153,19 +155,19 @@ def _service_failed(key: str, error: Exception) -> GeocodeFailure:
     config = settings.GEOCODER
     if isinstance(error, geopy_exc.GeocoderTimedOut):
         log.warning("geocoder timed out for a query")
-        failure = GeocodeFailure(FailureCode.TIMEOUT, SLOW)
+        failure = GeocodeFailure(FailureCode.TIMEOUT, gettext(SLOW))
     elif isinstance(error, geopy_exc.GeocoderQuotaExceeded):
         log.warning("geocoder quota exceeded")
-        failure = GeocodeFailure(FailureCode.QUOTA, BUSY)
+        failure = GeocodeFailure(FailureCode.QUOTA, gettext(BUSY))
     elif isinstance(error, geopy_exc.GeopyError):
         # geopy's messages quote the request URL, and with it the visitor's address: the type only.
         log.error("geocoder failed: %s", type(error).__name__)
-        failure = GeocodeFailure(FailureCode.UNAVAILABLE, DOWN)
+        failure = GeocodeFailure(FailureCode.UNAVAILABLE, gettext(DOWN))
     else:
         # Anything else is likely our configuration (an option the service rejects): the traceback
         # helps, and names no address (frames show code, and a TypeError names the option).
         log.error("geocoder failed", exc_info=error)
-        failure = GeocodeFailure(FailureCode.UNAVAILABLE, DOWN)
+        failure = GeocodeFailure(FailureCode.UNAVAILABLE, gettext(DOWN))
     breaker.record_failure(
         failures_to_pause=config.get("FAILURES_TO_PAUSE", 0), pause_seconds=config.get("PAUSE_SECONDS", 60)
     )
@@ -182,4 +184,5 @@ def _short_label(address: str) -> str:
 
 def _not_found(text: str) -> GeocodeFailure:
     shown = text.strip()[:60]
-    return GeocodeFailure(FailureCode.NOT_FOUND, f"We couldn't find “{shown}”. Check the spelling, or try a ZIP code.")
+    message = gettext("We couldn't find “{shown}”. Check the spelling, or try a ZIP code.").format(shown=shown)
+    return GeocodeFailure(FailureCode.NOT_FOUND, message)

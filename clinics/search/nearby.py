@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 
 from clinics.counts import state_counts
 from clinics.geocoding import GeocodeFailure, Place, Precision, geocode, validate_query
@@ -13,7 +14,7 @@ from clinics.search.geometry import miles_text
 from clinics.search.params import SearchParams
 from clinics.search.ranking import SearchQuery, SearchResult, nearest_clinics
 
-YOUR_LOCATION = "Your location"
+YOUR_LOCATION = gettext_noop("Your location")
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class NearbyClinics:
     @property
     def place(self) -> str:
         """Where the search started, as a sentence says it: "Moline, IL 61265", or "you" for the visitor's position."""
-        return "you" if self.origin.label == YOUR_LOCATION else self.origin.label
+        return pgettext("clinics near …", "you") if self.origin.precision == Precision.POINT else self.origin.label
 
     @property
     def outside_service_area(self) -> bool:
@@ -41,21 +42,23 @@ class NearbyClinics:
         query = self.result.query
         if not matches:
             if query.services or query.any_services or query.open_now:
-                return "No clinic matches those filters yet. Try removing a service or the open-now filter."
-            return "No clinics are listed yet."
+                return gettext("No clinic matches those filters yet. Try removing a service or the open-now filter.")
+            return gettext("No clinics are listed yet.")
         nearest = miles_text(matches[0].distance_miles)
         place = self.place
         if self.outside_service_area:
             states = human_join([state.name for state in state_counts.get().states])
-            return (
-                f"Rock Valley's clinics are in {states}. The nearest is {nearest} miles from {place}; "
+            return gettext(
+                "Rock Valley's clinics are in {states}. The nearest is {nearest} miles from {place}; "
                 "the clinics below are the closest, should you travel, or call one to ask about care near you."
-            )
+            ).format(states=states, nearest=nearest, place=place)
         if not self.result.any_within_radius:
-            return (
-                f"No clinic is within {query.radius_miles:g} miles of {place}. "
-                f"The nearest {'is' if len(matches) == 1 else 'are'} shown below, from {nearest} miles away."
-            )
+            return ngettext(
+                "No clinic is within {radius} miles of {place}. The nearest is shown below, from {nearest} miles away.",
+                "No clinic is within {radius} miles of {place}. "
+                "The nearest are shown below, from {nearest} miles away.",
+                len(matches),
+            ).format(radius=f"{query.radius_miles:g}", place=place, nearest=nearest)
         return ""
 
 
@@ -63,7 +66,7 @@ def human_join(words: list[str]) -> str:
     """["Illinois", "Iowa", "Nebraska"] -> "Illinois, Iowa and Nebraska"."""
     if len(words) <= 1:
         return "".join(words)
-    return f"{', '.join(words[:-1])} and {words[-1]}"
+    return gettext("{some} and {last}").format(some=", ".join(words[:-1]), last=words[-1])
 
 
 def search_nearby(params: SearchParams, *, at: datetime | None = None) -> NearbyClinics | GeocodeFailure:
@@ -76,7 +79,7 @@ def search_nearby(params: SearchParams, *, at: datetime | None = None) -> Nearby
     origin: Place | GeocodeFailure
     if params.latitude is not None and params.longitude is not None:
         invalid = None if params.text is None else validate_query(params.text)
-        origin = invalid or Place(params.latitude, params.longitude, YOUR_LOCATION, Precision.POINT)
+        origin = invalid or Place(params.latitude, params.longitude, gettext(YOUR_LOCATION), Precision.POINT)
     else:
         origin = geocode(params.text)
     if isinstance(origin, GeocodeFailure):

@@ -17,12 +17,18 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from clinics.conditions import ConditionEntry, catalogue, match_condition, place_in, words
 from clinics.geocoding import validate_query
 from clinics.models import Service
 from clinics.search.ranking import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MIN_RADIUS_MILES = 0.1
 # The query-string names that make a request to /find/ a search (anything else, e.g. utm_*, is ignored),
@@ -45,10 +51,12 @@ FLAG_PATTERN = (
     + r")?[\t\n\v\f\r ]*$"
 )
 MAX_NUMBER_LENGTH = 50
+# A condition's slug is much shorter; a longer `condition` cannot name one (the API's schema says so too).
+MAX_CONDITION_LENGTH = 300
 INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
 DECIMAL_RE = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
-LOCATION_RETRY = "Try “Use my location” again, or type a ZIP code."
+LOCATION_RETRY = gettext_lazy("Try “Use my location” again, or type a ZIP code.")
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,7 @@ class Number:
     minimum: float
     maximum: float
     default: float | None
-    message: str
+    message: StrOrPromise  # in the language of the request that reads it
     description: str
 
     def parse(self, raw: str) -> float | int | None:
@@ -101,10 +109,17 @@ class Number:
         return value
 
 
-def _location_message(name: str, limit: int) -> str:
-    return (
-        f"Your location didn't come through correctly ({name} must be a number from -{limit} to {limit}). "
-        + LOCATION_RETRY
+def _location_message(name: str, limit: int) -> StrOrPromise:
+    return format_lazy(
+        "{} {}",
+        format_lazy(
+            gettext_lazy(
+                "Your location didn't come through correctly ({name} must be a number from -{limit} to {limit})."
+            ),
+            name=name,
+            limit=limit,
+        ),
+        LOCATION_RETRY,
     )
 
 
@@ -119,7 +134,11 @@ NUMBERS = (
         MIN_RADIUS_MILES,
         MAX_RADIUS_MILES,
         DEFAULT_RADIUS_MILES,
-        f"Choose a distance from {MIN_RADIUS_MILES:g} to {MAX_RADIUS_MILES:g} miles.",
+        format_lazy(
+            gettext_lazy("Choose a distance from {low} to {high} miles."),
+            low=f"{MIN_RADIUS_MILES:g}",
+            high=f"{MAX_RADIUS_MILES:g}",
+        ),
         "Search radius in miles.",
     ),
     Number(
@@ -128,7 +147,7 @@ NUMBERS = (
         1,
         MAX_LIMIT,
         DEFAULT_LIMIT,
-        f"We can show between 1 and {MAX_LIMIT} clinics at a time.",
+        format_lazy(gettext_lazy("We can show between 1 and {most} clinics at a time."), most=MAX_LIMIT),
         "Most clinics to return.",
     ),
 )
@@ -178,15 +197,17 @@ def _current_services(slugs: Sequence[str]) -> tuple[list[str], list[SearchNote]
         return [], []
     known = Service.objects.by_slug(slugs)
     current = [slug for slug in slugs if slug in known and not known[slug].is_retired]
-    rest = "showing clinics for the other services you chose" if current else "showing all clinics"
+    rest = gettext("showing clinics for the other services you chose") if current else gettext("showing all clinics")
     notes = []
     for slug in slugs:
         service = known.get(slug)
         if service is None:
-            shown = _shorten(slug) or "(blank)"
-            notes.append(SearchNote("unknown_service", f"We don't know the service “{shown}”; {rest}."))
+            shown = _shorten(slug) or gettext("(blank)")
+            message = gettext("We don't know the service “{shown}”; {rest}.").format(shown=shown, rest=rest)
+            notes.append(SearchNote("unknown_service", message))
         elif service.is_retired:
-            notes.append(SearchNote("retired_service", f"{service.name} is no longer offered; {rest}."))
+            message = gettext("{service} is no longer offered; {rest}.").format(service=service.name, rest=rest)
+            notes.append(SearchNote("retired_service", message))
     return current, notes
 
 
@@ -198,7 +219,8 @@ def _condition(raw: object) -> tuple[ConditionEntry | None, list[SearchNote]]:
     found = catalogue.get().by_slug.get(slug)
     if found is None:
         shown = _shorten(slug)
-        return None, [SearchNote("unknown_condition", f"We don't know the condition “{shown}”; showing all clinics.")]
+        message = gettext("We don't know the condition “{shown}”; showing all clinics.").format(shown=shown)
+        return None, [SearchNote("unknown_condition", message)]
     return found, []
 
 
@@ -229,19 +251,27 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
         raw = query.get(param.name)
         value = None if raw is None else param.parse(str(raw))
         if raw is not None and value is None:
-            errors[param.name] = [param.message]
+            errors[param.name] = [str(param.message)]
         numbers[param.name] = param.default if value is None else value  # the default stands in for a bad value
 
     open_now = parse_flag(query.get("open_now"))
     if open_now is None:
-        errors["open_now"] = ["“Open now” must be on or off (true or false)."]
+        errors["open_now"] = [gettext("“Open now” must be on or off (true or false).")]
 
     getlist = getattr(query, "getlist", None)
     raw_services = getlist("service") if getlist else query.get("service") or []
     services = split_slugs([raw_services] if isinstance(raw_services, str) else raw_services)
     current, notes = _current_services(services)
 
-    condition, condition_notes = _condition(query.get("condition"))
+    raw_condition = query.get("condition")
+    if raw_condition is not None and len(str(raw_condition)) > MAX_CONDITION_LENGTH:
+        errors["condition"] = [
+            gettext("A condition is named by its short name (its slug), at most {most} characters.").format(
+                most=MAX_CONDITION_LENGTH
+            )
+        ]
+        raw_condition = None
+    condition, condition_notes = _condition(raw_condition)
     notes += condition_notes
     raw_text = query.get("q")
     text = None if raw_text is None else str(raw_text)
@@ -257,16 +287,20 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
     has_lat, has_lng = query.get("lat") is not None, query.get("lng") is not None
     if has_lat != has_lng:
         errors["lng" if has_lat else "lat"] = [
-            "Your location was incomplete (give both lat and lng). " + LOCATION_RETRY
+            f"{gettext('Your location was incomplete (give both lat and lng).')} {LOCATION_RETRY}"
         ]
     elif not has_lat and not (text or "").strip():
         if condition is not None:
             errors["q"] = [
-                f"Where should we look for clinics that treat {condition.phrase or condition.name}? "
-                f"Add your ZIP code or town, for example “{condition.name} near 61265”, or use your location."
+                gettext(
+                    "Where should we look for clinics that treat {condition}? "
+                    "Add your ZIP code or town, for example “{name} near 61265”, or use your location."
+                ).format(condition=condition.phrase or condition.name, name=condition.name)
             ]
         elif typed_words_only:
-            errors["q"] = ["Where should we look? Type your ZIP code or town, for example 61265, or use your location."]
+            errors["q"] = [
+                gettext("Where should we look? Type your ZIP code or town, for example 61265, or use your location.")
+            ]
         else:
             empty = validate_query(text)
             assert empty is not None

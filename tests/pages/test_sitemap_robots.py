@@ -46,8 +46,10 @@ def test_sitemap_lists_home_clinic_list_and_every_active_clinic(client, settings
         f"{site}/clinics/{slug}/" for slug in Clinic.objects.active().values_list("slug", flat=True)
     }
     expected |= {f"{site}/conditions/{slug}/" for slug in Condition.objects.values_list("slug", flat=True)}
+    # Every page in English and in Spanish (/es/...).
+    expected |= {location.replace(site, f"{site}/es", 1) for location in expected}
     assert set(locations) == expected
-    assert len(locations) == 3 + 13 + Condition.objects.count()
+    assert len(locations) == 2 * (3 + 13 + Condition.objects.count())
 
 
 def test_a_big_directorys_sitemap_lists_every_page_of_every_state_in_bounded_sections(
@@ -56,7 +58,8 @@ def test_a_big_directorys_sitemap_lists_every_page_of_every_state_in_bounded_sec
     settings.SITE_URL = "https://clinics.example.org"
     settings.CLINIC_LIST_ALL_MAX = 5  # listed by state, 4 clinics to a page: Iowa 3 pages, Illinois and Nebraska 1
     settings.CLINIC_LIST_PAGE_SIZE = 4
-    monkeypatch.setattr(ClinicSitemap, "limit", 5)  # 13 clinics: sections of at most 5 addresses, in 3 pages
+    # 13 clinics in two languages: sections of at most 10 addresses, in 3 pages
+    monkeypatch.setattr(ClinicSitemap, "limit", 10)
     index = sitemap_locations(client, "/sitemap.xml")
     assert index == [
         "https://clinics.example.org/sitemap-pages.xml",
@@ -65,18 +68,22 @@ def test_a_big_directorys_sitemap_lists_every_page_of_every_state_in_bounded_sec
         "https://clinics.example.org/sitemap-clinics.xml?p=2",
         "https://clinics.example.org/sitemap-clinics.xml?p=3",
     ]
-    assert [len(sitemap_locations(client, f"/sitemap-clinics.xml?p={p}")) for p in (1, 2, 3)] == [5, 5, 3]
+    assert [len(sitemap_locations(client, f"/sitemap-clinics.xml?p={p}")) for p in (1, 2, 3)] == [10, 10, 6]
     site = "https://clinics.example.org"
     states = [f"{site}/clinics/?state=IA", f"{site}/clinics/?state=IA&page=2", f"{site}/clinics/?state=IA&page=3"]
     states += [f"{site}/clinics/?state=IL", f"{site}/clinics/?state=NE"]
     locations = [unescape(location) for location in every_sitemap_location(client)]
     conditions = {f"{site}/conditions/{slug}/" for slug in Condition.objects.values_list("slug", flat=True)}
-    assert set(locations) == {f"{site}/", f"{site}/clinics/", f"{site}/conditions/", *states} | conditions | {
-        f"{site}/clinics/{slug}/" for slug in Clinic.objects.active().values_list("slug", flat=True)
-    }
-    assert len(locations) == 3 + 5 + 13 + len(conditions)
-    for url in states:  # each one a page that exists
+    english = (
+        {f"{site}/", f"{site}/clinics/", f"{site}/conditions/", *states}
+        | conditions
+        | {f"{site}/clinics/{slug}/" for slug in Clinic.objects.active().values_list("slug", flat=True)}
+    )
+    assert set(locations) == english | {location.replace(site, f"{site}/es", 1) for location in english}
+    assert len(locations) == 2 * (3 + 5 + 13 + len(conditions))
+    for url in states:  # each one a page that exists, in both languages
         assert client.get(url.removeprefix(site)).status_code == 200, url
+        assert client.get("/es" + url.removeprefix(site)).status_code == 200, url
 
 
 def test_a_sitemap_page_past_the_end_is_a_404(client, demo_data):

@@ -13,6 +13,8 @@
 
   var MILES_TO_METRES = 1609.344;
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  // Words in the page's language: Django's catalog (/es/jsi18n/) defines gettext on Spanish pages; English needs none.
+  var gettext = window.gettext || function (text) { return text; };
 
   function readOptions() {
     var node = document.getElementById("leaflet-options");
@@ -64,7 +66,7 @@
       layer.on("tileerror", function () {
         if (shown || loaded) return;
         shown = true;
-        var text = container.dataset.offlineText || "The map background couldn't load.";
+        var text = container.dataset.offlineText || gettext("The map background couldn't load.");
         container.parentNode.insertBefore(el("p", "map-notice", text), container);
       });
     });
@@ -94,20 +96,20 @@
     title.appendChild(link);
     box.appendChild(title);
     box.appendChild(el("p", "rv-popup__address", data.address));
-    box.appendChild(el("p", "rv-popup__distance", data.distance + " away"));
+    box.appendChild(el("p", "rv-popup__distance", gettext("%s away").replace("%s", data.distance)));
     if (data.closed) {
       box.appendChild(el("p", "rv-popup__closed", data.closed));
     }
     var actions = el("p", "rv-popup__actions");
     // Our own counting redirect (/go/schedule/...), or a web address; never a javascript: URL.
     if (/^(https?:\/\/|\/go\/)/i.test(data.scheduleUrl || "")) {
-      var schedule = el("a", "btn btn--primary btn--small rv-popup__schedule", "Schedule");
+      var schedule = el("a", "btn btn--primary btn--small rv-popup__schedule", gettext("Schedule"));
       schedule.href = data.scheduleUrl;
-      schedule.appendChild(el("span", "visually-hidden", " at " + data.name));
+      schedule.appendChild(el("span", "visually-hidden", " " + gettext("at %s").replace("%s", data.name)));
       actions.appendChild(schedule);
     }
     if (/^tel:\+?[0-9]+$/.test(data.phoneTel || "")) {
-      var call = el("a", "btn btn--secondary btn--small rv-popup__call", "Call");
+      var call = el("a", "btn btn--secondary btn--small rv-popup__call", gettext("Call"));
       call.href = data.phoneTel;
       call.appendChild(el("span", "visually-hidden", " " + data.name));
       actions.appendChild(call);
@@ -226,7 +228,7 @@
         toggle.setAttribute("aria-expanded", String(open));
         panel.classList.toggle("is-open", open);
         panel.parentNode.classList.toggle("has-open-map", open);
-        if (toggleLabel) toggleLabel.textContent = open ? "Hide map" : "Show map";
+        if (toggleLabel) toggleLabel.textContent = open ? gettext("Hide map") : gettext("Show map");
         if (open) {
           var fresh = !map;
           ensure();

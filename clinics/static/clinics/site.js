@@ -8,12 +8,14 @@
   // Give up on a position after this long, even if the browser never answers (some never call back
   // when the permission prompt is dismissed), so the button can't spin forever.
   var GIVE_UP_MS = 15000;
+  // Words in the page's language: Django's catalog (/es/jsi18n/) defines gettext on Spanish pages; English needs none.
+  var gettext = window.gettext || function (text) { return text; };
 
   var MESSAGES = {
-    unsupported: "Your browser can't share your location here. Type your ZIP code or city instead.",
-    denied: "Location sharing is turned off for this site. Type your ZIP code or city instead, or allow location in your browser settings.",
-    unavailable: "We couldn't get your location right now. Type your ZIP code or city instead.",
-    timeout: "Finding your location took too long. Type your ZIP code or city instead, or try again.",
+    unsupported: gettext("Your browser can't share your location here. Type your ZIP code or city instead."),
+    denied: gettext("Location sharing is turned off for this site. Type your ZIP code or city instead, or allow location in your browser settings."),
+    unavailable: gettext("We couldn't get your location right now. Type your ZIP code or city instead."),
+    timeout: gettext("Finding your location took too long. Type your ZIP code or city instead, or try again."),
   };
 
   function setupGeolocate(button) {
@@ -34,7 +36,7 @@
       busy = on;
       button.setAttribute("aria-busy", on ? "true" : "false");
       button.classList.toggle("is-busy", on);
-      if (label) label.textContent = on ? "Finding your location…" : idleText;
+      if (label) label.textContent = on ? gettext("Finding your location…") : idleText;
     }
 
     function fail(kind) {
@@ -74,13 +76,13 @@
         return;
       }
       setBusy(true);
-      say("Finding your location…", false);
+      say(gettext("Finding your location…"), false);
       timer = window.setTimeout(function () { fail("timeout"); }, GIVE_UP_MS);
       navigator.geolocation.getCurrentPosition(
         function (position) {
           if (!busy) return; // we already gave up and said so
           window.clearTimeout(timer);
-          say("Found you. Loading the nearest clinics…", false);
+          say(gettext("Found you. Loading the nearest clinics…"), false);
           window.location.assign(resultsUrl(position));
         },
         function (error) {

@@ -10,7 +10,11 @@
   "use strict";
 
   var DEBOUNCE_MS = 150;
-  var KIND_LABELS = { zip: "ZIP code", city: "City", condition: "Condition" };
+  // Words in the page's language: Django's catalog (/es/jsi18n/) defines gettext on Spanish pages; English needs none.
+  // The suggestions themselves come in the page's language too: its data-suggest-url asks for it (?lang=es).
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var KIND_LABELS = { zip: gettext("ZIP code"), city: gettext("City"), condition: gettext("Condition") };
 
   function setup(input) {
     var url = input.getAttribute("data-suggest-url");
@@ -27,7 +31,7 @@
     list.id = listId;
     list.className = "suggestions";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggestions");
+    list.setAttribute("aria-label", gettext("Suggestions"));
     list.hidden = true;
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
@@ -66,7 +70,7 @@
       var item = items[index];
       if (!item) return;
       // A condition still needs a place: "Pinched nerve near " and the visitor types the town or ZIP.
-      input.value = item.kind === "condition" ? item.value + " near " : item.value;
+      input.value = item.kind === "condition" ? gettext("%s near ").replace("%s", item.value) : item.value;
       lastAsked = input.value.trim();
       close();
       status.textContent = "";
@@ -104,8 +108,11 @@
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
         status.textContent =
-          found.length === 1 ? "1 suggestion. Use the up and down arrows to choose." :
-          found.length + " suggestions. Use the up and down arrows to choose.";
+          ngettext(
+            "%s suggestion. Use the up and down arrows to choose.",
+            "%s suggestions. Use the up and down arrows to choose.",
+            found.length
+          ).replace("%s", String(found.length));
       } else {
         close();
         status.textContent = "";
@@ -121,7 +128,7 @@
         return;
       }
       var ticket = ++latest;
-      fetch(url + "?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" }, credentials: "omit" })
+      fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(text), { headers: { Accept: "application/json" }, credentials: "omit" })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
         .then(function (body) {
           if (ticket === latest && document.activeElement === input) show(body.results || []);
