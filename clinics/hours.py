@@ -46,6 +46,20 @@ class HoursStatus:
     open_now: bool
     hours_today: str  # "7 AM–7 PM", "Closed" (in the language active when it was asked)
     local_time: datetime
+    opens_next: str = ""  # while closed: "Opens at 7 AM", "Opens tomorrow at 7 AM", "Opens Monday at 8 AM"
+
+
+def opens_text(local: datetime, opening: datetime | None) -> str:
+    """When a closed clinic opens next, as a patient reads it: today, tomorrow or the day's name within the week."""
+    if opening is None:
+        return ""
+    at = format_time(opening.time())
+    days = (opening.date() - local.date()).days
+    if days == 0:
+        return gettext("Opens at {time}").format(time=at)
+    if days == 1:
+        return gettext("Opens tomorrow at {time}").format(time=at)
+    return gettext("Opens {day} at {time}").format(day=WEEKDAYS[opening.weekday()], time=at)
 
 
 def zone_named(name: str) -> ZoneInfo:
@@ -165,17 +179,34 @@ class Week:
             return HoursStatus(open_now=False, hours_today=gettext("Temporarily closed"), local_time=local)
         special = self.special.get(local.date())
         if special is not None:
+            open_now = _open_at(special.intervals, local.time())
             return HoursStatus(
-                open_now=_open_at(special.intervals, local.time()),
+                open_now=open_now,
                 hours_today=f"{special.text} ({special.label})",
                 local_time=local,
+                # "Thanksgiving · Opens tomorrow at 7 AM": why today is different, then when it opens.
+                opens_next=""
+                if open_now
+                else " · ".join(filter(None, [special.label, opens_text(local, self.next_opening(local))])),
             )
         weekday = local.weekday()
+        open_now = _open_at(self.days[weekday], local.time())
         return HoursStatus(
-            open_now=_open_at(self.days[weekday], local.time()),
+            open_now=open_now,
             hours_today=format_intervals(self.days[weekday]),
             local_time=local,
+            opens_next="" if open_now else opens_text(local, self.next_opening(local)),
         )
+
+    def next_opening(self, local: datetime) -> datetime | None:
+        """The next time the clinic opens after ``local`` (its own time), within a week; special hours count."""
+        for offset in range(8):
+            day = local.date() + timedelta(days=offset)
+            special = self.special.get(day)
+            for opens, _closes in special.intervals if special is not None else self.days[day.weekday()]:
+                if offset or opens > local.time():
+                    return datetime.combine(day, opens, tzinfo=self.zone)
+        return None
 
     def upcoming(self, at: datetime | None = None, days: int = UPCOMING_DAYS) -> list[SpecialDay]:
         """Special hours from today (the clinic's own date) for ``days`` days, soonest first."""

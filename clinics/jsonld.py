@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from clinics.hours import DayHours, week_table
-from clinics.models import Clinic
+from clinics.models import BRAND_NAME, Clinic
 
 # The same escapes as Django's json_script: nothing in the data can close the <script> element.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -28,7 +28,7 @@ def clinic_jsonld(clinic: Clinic, *, page_url: str, week: list[DayHours] | None 
         "name": clinic.name,
         "url": page_url,
         "medicalSpecialty": "https://schema.org/Physiotherapy",
-        "parentOrganization": {"@type": "MedicalOrganization", "name": "Rock Valley Physical Therapy"},
+        "parentOrganization": {"@type": "MedicalOrganization", "name": BRAND_NAME},
     }
     address = {
         "@type": "PostalAddress",

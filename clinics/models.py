@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 
 
+# The chain's name, as maps services and search engines know it.
+BRAND_NAME = "Rock Valley Physical Therapy"
+
+
 class ServiceQuerySet(models.QuerySet["Service"]):
     def unknown_slugs(self, slugs: Sequence[str]) -> list[str]:
         """The slugs that name no service here (anything that is not a slug is unknown without asking)."""
@@ -452,12 +456,14 @@ class Clinic(models.Model):
 
     @property
     def directions_url(self) -> str:
+        """Directions to the street address; to an exact pin; else to the clinic by name in its town, so the maps
+        service finds its listing rather than leading a patient to the centre of the ZIP code or town."""
         if self.street:
             destination = self.one_line_address
-        elif self.is_located:
+        elif self.is_located and not self.location_is_approximate:
             destination = f"{self.latitude},{self.longitude}"
         else:
-            destination = self.one_line_address
+            destination = f"{BRAND_NAME} {self.name}, {self.city}, {self.state}"
         return f"https://www.google.com/maps/dir/?api=1&destination={quote_plus(destination)}"
 
 

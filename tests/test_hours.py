@@ -98,3 +98,26 @@ def test_every_problem_in_an_hours_cell_is_named_at_once():
     assert "Can't read hours “Funday 09:00-10:00”" in message
     assert "In “Mon 19:00-07:00”, closing time must be after opening time." in message
     assert "“Wed 11:00-13:00” overlaps other hours on the same day." in message
+
+
+@pytest.mark.parametrize(
+    ("chicago", "english", "spanish"),
+    [
+        ("2026-11-30 06:30", "Opens at 7 AM", "Abre a las 7 a.\u00a0m."),  # Monday before opening
+        ("2026-11-30 19:30", "Opens tomorrow at 7 AM", "Abre mañana a las 7 a.\u00a0m."),  # Monday evening
+        ("2026-11-27 19:30", "Opens Monday at 7 AM", "Abre el lunes a las 7 a.\u00a0m."),  # Friday evening
+        ("2026-11-30 12:00", "", ""),  # open
+    ],
+)
+def test_a_closed_clinic_says_when_it_opens_next_in_either_language(chicago, english, spanish):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from clinics.hours import Week
+
+    week = Week.of([(day, time(7), time(19)) for day in range(5)], "America/Chicago")  # Monday to Friday, 7–7
+    at = datetime.fromisoformat(chicago).replace(tzinfo=ZoneInfo("America/Chicago"))
+    assert week.status(at).opens_next == english
+    with translation.override("es"):
+        assert week.status(at).opens_next == spanish

@@ -155,3 +155,10 @@ def test_the_database_itself_refuses_impossible_hours(weekday, opens, closes):
     with pytest.raises(IntegrityError), transaction.atomic():
         OpeningHours.objects.bulk_create([OpeningHours(clinic=clinic, weekday=weekday, opens=opens, closes=closes)])
     assert not clinic.hours.exists()
+
+
+def test_directions_without_a_street_lead_to_the_clinic_by_name_not_the_town_centre():
+    clinic = valid_clinic(street="", name="Silvis", city="Silvis", state="IL", zip_code="61282")
+    clinic.latitude, clinic.longitude, clinic.location_source = 41.5007, -90.4126, "city"
+    assert "41.5007" not in clinic.directions_url
+    assert clinic.directions_url.endswith("destination=Rock+Valley+Physical+Therapy+Silvis%2C+Silvis%2C+IL")

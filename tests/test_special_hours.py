@@ -113,7 +113,21 @@ def test_clinic_page_on_the_holiday_says_closed_today(client):
     SpecialHoursFactory(clinic=clinic, date=THANKSGIVING, label="Thanksgiving")
     with time_machine.travel(THANKSGIVING_10AM_CHICAGO, tick=False):
         page = text_of(html(client.get(clinic.get_absolute_url())))
-    assert "Closed now · Today: Closed (Thanksgiving)" in page
+    assert "Closed now · Thanksgiving · Opens tomorrow at" in page
+
+
+def test_a_closed_clinic_says_when_it_opens_next(client):
+    clinic = ClinicFactory(name="Moline")  # the factory's week: see below, computed from the clinic's own hours
+    week = sorted(clinic.hours.values_list("weekday", "opens"))
+    friday_evening = "2026-11-27 23:30:00-06:00"  # Friday 11:30 PM in Chicago
+    first_after = next(((day, opens) for day, opens in week if day > 4), week[0] if week else None)
+    with time_machine.travel(friday_evening, tick=False):
+        page = text_of(html(client.get(clinic.get_absolute_url())))
+    assert first_after is not None
+    day, opens = first_after
+    hour = opens.hour % 12 or 12
+    words = {5: "Opens tomorrow at", 6: "Opens Sunday at"}.get(day, "Opens Monday at")
+    assert f"Closed now · {words} {hour}" in page
 
 
 def test_api_gives_special_hours_and_follows_them(client):

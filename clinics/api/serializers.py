@@ -158,6 +158,7 @@ def nearby_cards(matches: list[ClinicMatch], request: Any) -> list[dict[str, Any
             "within_radius": match.within_radius,
             "open_now": match.open_now,
             "hours_today": match.hours_today,
+            "opens_next": match.opens_next,
         }
         for match in matches
     ]
@@ -170,9 +171,10 @@ class NearbyClinicSchema(ClinicSerializer):
     within_radius = serializers.BooleanField()
     open_now = serializers.BooleanField()
     hours_today = serializers.CharField()
+    opens_next = serializers.CharField(help_text="While closed: when it opens next, worded for people; else empty.")
 
     class Meta(ClinicSerializer.Meta):
-        fields = [*API_CLINIC_FIELDS, "distance_miles", "within_radius", "open_now", "hours_today"]
+        fields = [*API_CLINIC_FIELDS, "distance_miles", "within_radius", "open_now", "hours_today", "opens_next"]
 
 
 class OriginSerializer(serializers.Serializer):

@@ -50,6 +50,7 @@ class ClinicMatch:
     within_radius: bool
     open_now: bool
     hours_today: str
+    opens_next: str = ""  # while closed: when it opens next ("Opens at 7 AM")
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def _result(query: SearchQuery, chosen: list[Candidate], *, within_radius: bool)
                 within_radius=within_radius,
                 open_now=status.open_now,
                 hours_today=status.hours_today,
+                opens_next=status.opens_next,
             )
         )
     return SearchResult(query, matches)

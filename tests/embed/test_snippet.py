@@ -36,7 +36,11 @@ def test_the_snippet_is_a_div_with_a_plain_link_and_an_async_script(demo_data):
 
 def test_a_snippet_for_any_condition_links_to_the_home_page_and_may_name_its_language(demo_data):
     snippet = snippet_html(condition=None, language="es", absolute=lambda path: path)
-    assert snippet.startswith('<div data-rockvalley-finder data-lang="es">\n  <a href="/">')
+    # A Spanish snippet's fallback link is the Spanish home page, in Spanish.
+    assert snippet.startswith(
+        '<div data-rockvalley-finder data-lang="es">\n  <a href="/es/">'
+        "Encuentre un fisioterapeuta de Rock Valley cerca de usted</a>"
+    )
 
 
 @pytest.mark.parametrize(
