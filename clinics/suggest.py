@@ -17,8 +17,9 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import DatabaseError
 
-from clinics.conditions import catalogue, words
+from clinics.conditions import catalogue, match_condition, words
 from clinics.geocoding.offline import city_key, offline_index
+from clinics.states import STATE_LOOKUP
 
 log = logging.getLogger(__name__)
 
@@ -125,17 +126,42 @@ def _conditions(text: str, limit: int) -> list[Suggestion]:
 
 
 def suggest(text: str, limit: int = LIMIT) -> list[Suggestion]:
-    """What the visitor may be typing: ZIP codes for digits; conditions, then cities, for words."""
+    """What the visitor may be typing: ZIP codes for digits; conditions, then cities, for words; and after a
+    condition ("pinched nerve near mol"), the places for the rest, each with the condition kept in front."""
     text = text.strip()[:100]
     if not text:
         return []
     if _DIGITS_RE.match(text):
         return _places(_index().zips, text, limit)
     conditions = _conditions(text, limit)
+    if not conditions and (after := _after_condition(text)) is not None:
+        lead, place = after
+        return [
+            Suggestion(found.kind, f"{lead}{found.label}", f"{lead}{found.value}")
+            for found in _place_suggestions(place, limit)
+        ]
+    return (conditions + _place_suggestions(text, limit))[:limit]
+
+
+def _place_suggestions(text: str, limit: int) -> list[Suggestion]:
+    if _DIGITS_RE.match(text):
+        return _places(_index().zips, text, limit)
     key = city_key(text.split(",")[0])
     cities = _places(_index().cities, key, limit) if len(key) >= MIN_CITY_CHARS else []
-    # "Moline, I" narrows the cities to the state typed after the comma.
-    state = text.split(",", 1)[1].strip().upper() if "," in text else ""
-    if state:
+    # "Moline, I" narrows the cities to the state typed after the comma; "Moline, Ill" to the state it names.
+    typed = text.split(",", 1)[1].strip().rstrip(".") if "," in text else ""
+    if typed:
+        state = STATE_LOOKUP.get(typed.lower(), typed.upper())
         cities = [city for city in cities if city.label.rsplit(", ", 1)[-1].startswith(state)]
-    return (conditions + cities)[:limit]
+    return cities
+
+
+def _after_condition(text: str) -> tuple[str, str] | None:
+    """'Pinched nerve near mol' → ('Pinched nerve near ', 'mol'): the text up to the place, and the place."""
+    try:
+        named = match_condition(text)
+    except DatabaseError:
+        return None
+    if named is None or not named.place or not text.endswith(named.place):
+        return None
+    return text[: len(text) - len(named.place)], named.place

@@ -115,3 +115,16 @@ def test_prefix_lists_are_built_once_per_process():
     before = suggest_module._index.cache_info().misses
     suggest("omaha")
     assert suggest_module._index.cache_info().misses == before
+
+
+def test_after_a_condition_the_places_are_suggested_with_the_condition_kept(demo_data):
+    found = suggest("Pinched nerve near mol")
+    assert found, "no places after the condition"
+    assert found[0].value == "Pinched nerve near Moline, IL"
+    assert all(s.value.startswith("Pinched nerve near ") and s.kind in ("city", "zip") for s in found)
+    assert suggest("vertigo 5240")[0].value.startswith("vertigo 5240")
+
+
+def test_an_ap_style_state_narrows_the_cities_too():
+    assert [s.value for s in suggest("Moline, Ill")] == [s.value for s in suggest("Moline, IL")]
+    assert suggest("Omaha, Neb.")[0].value == "Omaha, NE"
