@@ -635,6 +635,7 @@ def condition_page(request: HttpRequest, slug: str) -> HttpResponse:
     """
     condition = get_object_or_404(Condition.objects.prefetch_related("services"), slug=slug)
     services = [service for service in condition.services.all() if not service.is_retired]
+    offered = {slug for slug, _ in state_counts.get().services}
     clinics = list(
         Clinic.objects.public()
         .filter(services__in=services)
@@ -650,7 +651,8 @@ def condition_page(request: HttpRequest, slug: str) -> HttpResponse:
             "condition_choice": catalogue.get().by_slug.get(condition.slug),
             "condition": condition,
             "treated": condition.treated,
-            "services": services,
+            # Only services some clinic offers: "How we can help" must not promise one no clinic lists.
+            "services": [service for service in services if service.slug in offered],
             "cards": [clinic_card(clinic) for clinic in clinics[:CONDITION_CLINICS_SHOWN]],
             "more_clinics": len(clinics) > CONDITION_CLINICS_SHOWN,
             "canonical_url": public_url(request, condition.get_absolute_url()),

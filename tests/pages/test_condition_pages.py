@@ -70,3 +70,20 @@ def test_condition_pages_are_in_the_sitemap(demo_data, client):
     assert "sitemap-conditions.xml" in index
     section = client.get("/sitemap-conditions.xml").content.decode()
     assert "/conditions/pinched-nerve/" in section
+
+
+def test_a_condition_page_lists_only_services_some_clinic_offers(demo_data, client):
+    from clinics.models import Service
+
+    condition = Condition.objects.get(slug="pinched-nerve")
+    offered = set(Service.objects.filter(clinics__in=Clinic.objects.public()).values_list("name", flat=True))
+    listed = {service.name for service in condition.services.all()}
+    assert listed - offered, "the demo catalogue maps the pinched nerve to a service no clinic offers"
+    page = client.get(condition.get_absolute_url()).content.decode()
+    services_section = (
+        page.split('id="services-heading"')[1].split("</section>")[0] if "services-heading" in page else ""
+    )
+    for name in listed - offered:
+        assert name not in services_section
+    for name in listed & offered:
+        assert name in services_section
