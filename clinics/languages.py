@@ -28,9 +28,10 @@ def path_in_language(path: str, language: str) -> str:
     """``path`` (after the script prefix, with any query string) for ``language``: /find/?q=1 <-> /es/find/?q=1."""
     current = get_language_from_path(path)
     if current and current != default_language():
-        path = path[len(current) + 1 :] or "/"
-        if not path.startswith("/"):
-            path = "/" + path
+        path = path[len(current) + 1 :]
+    # One leading slash, always: "/es//evil.example/" must never become the protocol-relative "//evil.example/"
+    # (nor "/\\evil.example", which browsers read the same way).
+    path = "/" + path.lstrip("/\\")
     return path if language == default_language() else f"/{language}{path}"
 
 

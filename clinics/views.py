@@ -41,7 +41,15 @@ from clinics.models import Clinic, ClinicStatus, Condition, Service, current_ser
 from clinics.request_log import current_request_id
 from clinics.search.geometry import miles_text
 from clinics.search.nearby import NearbyClinics, human_join, search_nearby
-from clinics.search.params import SEARCH_PARAMS, Errors, InvalidSearch, SearchParams, parse_search, read_text
+from clinics.search.params import (
+    SEARCH_PARAMS,
+    Errors,
+    InvalidSearch,
+    SearchParams,
+    parse_flag,
+    parse_search,
+    read_text,
+)
 from clinics.search.ranking import DEFAULT_RADIUS_MILES, MAX_LIMIT, ClinicMatch
 from clinics.states import US_STATES
 from clinics.throttling import AnonThrottle, page_wait, search_wait
@@ -250,7 +258,7 @@ def _typed_place_wins(query: QueryDict) -> QueryDict:
     typed = query.copy()
     text = (query.get("q") or "").strip()
     read = read_text(text) if text else None
-    if read is not None and read.place and not query.get("located"):
+    if read is not None and read.place and parse_flag(query.get("located")) is not True:
         typed.pop("lat", None)
         typed.pop("lng", None)
     elif read is not None and read.condition is not None:

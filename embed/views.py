@@ -74,6 +74,8 @@ def finder(request: HttpRequest) -> HttpResponse:
         context, status = _finder_context(request, language)
         response = render(request, "embed/finder.html", context, status=status)
     response["Content-Language"] = language
+    if status == 429:
+        response["Retry-After"] = str(context["retry_after"])
     if not context["searched"]:
         response["Cache-Control"] = f"public, max-age={EMPTY_FINDER_MAX_AGE}"
     return response

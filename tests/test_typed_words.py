@@ -77,3 +77,10 @@ def test_a_results_page_finds_the_place_inside_what_was_typed(demo_data, client,
 def test_a_malformed_place_still_gets_its_own_message(client):
     page = client.get("/find/", {"q": "physical therapy 1234"}).content.decode()
     assert "has 4 digits, but a ZIP code has 5" in page
+
+
+@pytest.mark.parametrize(("located", "heading"), [("1", "Clinics near you"), ("0", "Clinics near Davenport, IA")])
+def test_only_a_true_located_flag_makes_the_position_win_over_a_typed_place(demo_data, client, located, heading):
+    page = client.get("/find/", {"q": "Davenport, IA", "lat": "41.5067", "lng": "-90.5151", "located": located})
+    text = page.content.decode().replace('<span class="results-title__place">', "").replace("</span>", "")
+    assert heading in text

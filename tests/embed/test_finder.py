@@ -41,7 +41,7 @@ def test_a_search_shows_the_three_nearest_with_open_now_call_and_schedule(demo_d
     page = response.content.decode()
     assert page.count('<li class="clinic">') == 3
     assert "Nearest to Moline, IL 61265" in page
-    assert re.search(r"(Open now|Closed now)</strong> · Today:", page)
+    assert re.search(r"Open now</strong> · Today:|Closed now</strong> · (Today:|Opens)", page)
     assert 'href="tel:' in page
     # Schedule goes through the counting redirect, and leaves the frame for the whole window.
     assert re.search(r'href="/go/schedule/[a-z0-9-]+/\?from=61265" target="_top"', page)
@@ -96,6 +96,7 @@ def test_too_many_searches_get_a_message_to_wait(demo_data, client, monkeypatch)
     response = client.get("/embed/finder/", {"q": "61265"})
     assert response.status_code == 429
     assert "Please try again in 30 seconds." in response.content.decode()
+    assert response["Retry-After"] == "30"
 
 
 def test_the_finder_speaks_the_language_it_is_given(demo_data, client):

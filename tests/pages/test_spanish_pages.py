@@ -77,6 +77,20 @@ def test_the_switch_keeps_the_search_in_the_other_language(client, demo_data):
     assert switch(page) == ("/find/?q=61265&radius=25&open_now=false", "en", "English")
 
 
+@pytest.mark.parametrize("path", ["/es//evil.example/login?x=1", "/es/%2F%2Fevil.example/", "/es/%5Cevil.example/"])
+def test_the_switch_never_leads_off_the_site(client, path):
+    page = html(client.get(path))
+    href, _, _ = switch(page)
+    assert href.startswith("/") and not href.startswith("//") and not href.startswith("/\\")
+    for alternate in re.findall(r'hreflang="[^"]+" href="([^"]+)"', page):
+        assert alternate.startswith("http://testserver/"), alternate
+
+
+def test_the_embed_builder_is_english_only_with_no_switch(client, demo_data):
+    page = html(client.get("/embed/"))
+    assert "data-language-switch" not in page and 'rel="alternate"' not in page
+
+
 def test_spanish_results_for_61265(client, demo_data):
     page = spanish(client, "/es/find/?q=61265")
     text = text_of(page)

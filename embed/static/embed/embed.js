@@ -45,7 +45,6 @@
       var height = Math.min(Math.max(Number(data.height) || 0, 0), 4000);
       frame.style.height = height + "px";
       frame.style.visibility = "visible";
-      if (typeof data.title === "string" && data.title) frame.title = data.title.slice(0, 200);
       var box = frame.parentNode;
       if (box.getAttribute("data-rockvalley-finder") === "loading") {
         box.setAttribute("data-rockvalley-finder", "shown");

@@ -8,11 +8,11 @@
   var root = document.documentElement;
 
   // The height is no secret, so any page may hear it; embed.js listens only to its own frame, from our origin.
+  // Nothing else is sent: what the reader searched for stays inside the frame.
   function postHeight() {
     if (window.parent === window) return;
     window.parent.postMessage(
-      { type: "rockvalley-finder:height", height: Math.ceil(root.getBoundingClientRect().height), title: document.title },
-      "*"
+      { type: "rockvalley-finder:height", height: Math.ceil(root.getBoundingClientRect().height) }, "*"
     );
   }
   if ("ResizeObserver" in window) new ResizeObserver(postHeight).observe(root);
