@@ -99,6 +99,11 @@ _FILLER = frozenset(
         "rehabilitacion",
         "doctora",
         "medico",
+        "fisica",
+        "fisicas",
+        "mi",
+        "casa",
+        "aqui",
     ]
 )
 # Spanish words that join a filler to what follows ("cerca de Moline", "tratamiento del nervio pinzado"): little
@@ -277,7 +282,7 @@ def place_in(text: str, *, before_condition: bool = False) -> str:
 def _ends_with_a_state(folded: list[str]) -> bool:
     """'Gary, IN' and 'Portland ME' end with a state, 'near me' does not: a two-letter word after a place."""
     last = folded[-1]
-    return len(folded) > 1 and len(last) == 2 and last in _FILLER and folded[-2] not in _FILLER
+    return len(folded) > 1 and len(last) == 2 and last in _FILLER and folded[-2] not in _FILLER | _JOINERS
 
 
 def _joins(folded: list[str], index: int) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Frame, Page, expect
 
 from tests.browser.conftest import SCHEDULE_HOST, Visitor, axe_violations, wait_until
 
@@ -97,9 +97,9 @@ def frame_fits(page: Page, frame: Frame) -> None:
     wait_until(page, f"document.querySelector('[data-rockvalley-finder] iframe').offsetHeight === {content}")
 
 
-def search(frame: Frame, text: str) -> None:
+def search(frame: Frame, text: str, button: str = "Find") -> None:
     frame.fill("#finder-q", text)
-    frame.get_by_role("button", name="Find", exact=True).click()
+    frame.get_by_role("button", name=button, exact=True).click()
     frame.locator("[data-result-list]").wait_for()
 
 
@@ -235,8 +235,10 @@ def test_on_a_spanish_page_the_finder_is_in_spanish(visitor: Visitor, site: str,
     assert "lang=es" in page.locator("[data-rockvalley-finder] iframe").get_attribute("src")
     assert frame.evaluate("document.documentElement.lang") == "es"
     assert frame.locator("input[name=lang]").input_value() == "es"
-    search(frame, "61265")
+    assert frame.get_by_role("heading", level=1).inner_text() == "Clínicas que tratan un nervio pinzado"
+    search(frame, "61265", button="Buscar")
     assert frame.evaluate("document.documentElement.lang") == "es"  # the language rides along through a search
+    assert frame.get_by_role("link", name=re.compile("^Agendar")).first.is_visible()
 
 
 def test_without_javascript_the_snippet_is_a_link_to_the_finder(visitor: Visitor, site: str, allowed: ArticleSite):
@@ -260,9 +262,13 @@ def test_the_builder_makes_the_snippet_shows_it_live_and_copies_it(visitor: Visi
     assert '<script src="http://127.0.0.1:' in snippet and '/embed.js" async></script>' in snippet
     frame = finder_frame(page, visitor.base_url)
     assert frame.evaluate("document.documentElement.lang") == "es"
-    assert frame.get_by_role("heading", level=1).inner_text() == "Clinics that treat sciatica"
+    assert frame.get_by_role("heading", level=1).inner_text() == "Clínicas que tratan la ciática"
     page.get_by_role("button", name="Copy the snippet").click()
     page.get_by_text("Copied. Paste it into the article.").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == snippet
     page.screenshot(path=screenshots / "embed-builder.png", full_page=True)
     assert axe_violations(page) == []
+    # A choice changed after the snippet was made: the old snippet cannot be copied by mistake.
+    page.select_option("#embed-condition", "vertigo-and-dizziness")
+    expect(page.get_by_role("button", name="Copy the snippet")).to_be_disabled()
+    expect(page.get_by_text("You changed a choice: press “Make the snippet” first")).to_be_visible()

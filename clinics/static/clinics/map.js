@@ -37,6 +37,13 @@
       scrollWheelZoom: false,
       zoomSnap: 0.5,
     });
+    // Leaflet's zoom buttons, named in the page's language.
+    if (map.zoomControl) map.zoomControl.remove();
+    L.control.zoom({ zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(map);
+    map.on("popupopen", function (event) {  // Leaflet names its popups' close button in English only
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", gettext("Close"));
+    });
     tame(map);
     watchTiles(map, container);
     return map;
@@ -159,7 +166,7 @@
         var icon = marker.getElement();
         icon.dataset.rank = data.rank;
         icon.dataset.slug = data.slug;
-        icon.setAttribute("aria-label", data.rank + ". " + data.name + ", " + data.distance + ". Show in the list");
+        icon.setAttribute("aria-label", data.rank + ". " + data.name + ", " + data.distance + ". " + gettext("Show in the list"));
         // Beside the list (wide screens) the card is scrolled into view; above it (a phone) the page stays
         // where it is, so the popup just opened stays in view with its Schedule and Call buttons.
         marker.on("click", function () { select(item, sideBySide()); });
