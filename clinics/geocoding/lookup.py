@@ -64,8 +64,8 @@ def geocode(text: str | None) -> GeocodeResult:
         )
 
     not_a_zip = _almost_a_zip(query)
-    if not_a_zip:
-        return GeocodeFailure(FailureCode.NOT_FOUND, not_a_zip)
+    if not_a_zip:  # malformed, not unknown: the API answers 400, as for other malformed text
+        return GeocodeFailure(FailureCode.INVALID, not_a_zip)
 
     city_state = split_city_state(query)
     if city_state and not re.search(r"\d", city_state[0]):
