@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from clinics.conditions import place_in
+from clinics.geocoding import FailureCode, GeocodeFailure, geocode
 from clinics.search.params import InvalidSearch, parse_search
 
 pytestmark = pytest.mark.django_db
@@ -38,17 +39,17 @@ def test_the_words_around_a_place_are_left_out(typed, place):
 
 @pytest.mark.parametrize("typed", ["physical therapy near me", "near me", "PT clinic near me"])
 def test_near_me_without_a_location_asks_where_or_for_the_location(typed):
-    parsed = parse_search({"q": typed})
-    assert isinstance(parsed, InvalidSearch)
-    assert parsed.errors["q"] == [
-        "Where should we look? Type your ZIP code or town, for example 61265, or use your location."
-    ]
+    found = geocode(typed)
+    assert isinstance(found, GeocodeFailure)
+    assert found.code == FailureCode.NOT_FOUND  # the API's 404: no place in the text
+    assert found.message == "Where should we look? Type your ZIP code or town, for example 61265, or use your location."
 
 
-def test_near_me_with_a_location_searches_there():
-    parsed = parse_search({"q": "physical therapy near me", "lat": "41.5", "lng": "-90.5"})
-    assert not isinstance(parsed, InvalidSearch)
-    assert parsed.text is None and parsed.latitude == 41.5
+def test_near_me_on_the_results_page_says_so_and_with_a_location_searches_there(demo_data, client):
+    page = client.get("/find/", {"q": "physical therapy near me"}).content.decode()
+    assert "Where should we look? Type your ZIP code or town" in page
+    page = client.get("/find/", {"q": "physical therapy near me", "lat": "41.5067", "lng": "-90.5151"}).content.decode()
+    assert 'Clinics near <span class="results-title__place">you</span>' in page
 
 
 def test_a_condition_near_me_asks_for_a_place_or_the_location(demo_data):

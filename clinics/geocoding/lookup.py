@@ -13,6 +13,7 @@ import re
 from django.conf import settings
 from django.utils.translation import gettext, ngettext
 
+from clinics.conditions import place_in, words
 from clinics.geocoding.offline import city_sizes, lookup_city, lookup_zip
 from clinics.geocoding.online import geocode_online, online_geocoder_configured
 from clinics.geocoding.parsing import ZIP_IN_TEXT_RE, ZIP_QUERY_RE, normalize_query, split_city_state
@@ -51,7 +52,14 @@ def geocode(text: str | None) -> GeocodeResult:
     if invalid:
         return invalid
     assert text is not None
-    query = normalize_query(text)
+    # "physical therapy near Moline" is a search near Moline; "physical therapy near me" names no place at all.
+    named = place_in(text)
+    if not named and words(text):
+        return GeocodeFailure(
+            FailureCode.NOT_FOUND,
+            gettext("Where should we look? Type your ZIP code or town, for example 61265, or use your location."),
+        )
+    query = normalize_query(named or text)
 
     zip_match = ZIP_QUERY_RE.match(query)
     if zip_match:
@@ -64,8 +72,8 @@ def geocode(text: str | None) -> GeocodeResult:
         )
 
     not_a_zip = _almost_a_zip(query)
-    if not_a_zip:  # malformed, not unknown: the API answers 400, as for other malformed text
-        return GeocodeFailure(FailureCode.INVALID, not_a_zip)
+    if not_a_zip:
+        return GeocodeFailure(FailureCode.NOT_FOUND, not_a_zip)
 
     city_state = split_city_state(query)
     if city_state and not re.search(r"\d", city_state[0]):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
-from clinics.conditions import ConditionEntry, catalogue, match_condition, place_in, words
+from clinics.conditions import ConditionEntry, catalogue, match_condition, place_in
 from clinics.geocoding import validate_query
 from clinics.models import Service
 from clinics.search.ranking import DEFAULT_LIMIT, DEFAULT_RADIUS_MILES, MAX_LIMIT, MAX_RADIUS_MILES
@@ -275,15 +275,10 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
     notes += condition_notes
     raw_text = query.get("q")
     text = None if raw_text is None else str(raw_text)
-    typed_words_only = False  # "physical therapy near me": words, but no place in them
-    if text and text.strip():
-        typed = read_text(text)
-        # "pinched nerve near Moline": the condition (the visitor's latest word: it wins over one a link chose).
-        condition = typed.condition or condition
-        if typed.place:
-            text = typed.place
-        elif typed.condition or words(text):  # text with no words at all is the geocoder's to judge
-            typed_words_only, text = typed.condition is None, None
+    if text and (named := match_condition(text)) is not None:
+        # "pinched nerve near Moline": the condition (the visitor's latest word: it wins over one a link chose),
+        # and the place to search near (None if only the condition). Words around a place are the geocoder's.
+        condition, text = named.condition, named.place or None
     has_lat, has_lng = query.get("lat") is not None, query.get("lng") is not None
     if has_lat != has_lng:
         errors["lng" if has_lat else "lat"] = [
@@ -296,10 +291,6 @@ def parse_search(query: Mapping[str, Any]) -> SearchParams | InvalidSearch:
                     "Where should we look for clinics that treat {condition}? "
                     "Add your ZIP code or town, for example “{name} near 61265”, or use your location."
                 ).format(condition=condition.phrase or condition.name, name=condition.name)
-            ]
-        elif typed_words_only:
-            errors["q"] = [
-                gettext("Where should we look? Type your ZIP code or town, for example 61265, or use your location.")
             ]
         else:
             empty = validate_query(text)
