@@ -294,7 +294,8 @@ def find(request: HttpRequest) -> HttpResponse:
     if isinstance(found, GeocodeFailure):
         context["failure"] = found
     else:
-        record_search(found, condition=parsed.condition.slug if parsed.condition else "")
+        if request.method == "GET":  # a HEAD (a link preview) is nobody searching
+            record_search(found, condition=parsed.condition.slug if parsed.condition else "")
         context.update(_results_context(request, found, parsed.limit, parsed.radius_miles))
         context["heading"] = parsed.condition.treated if parsed.condition else gettext("Clinics")
         context["search_summary"] = _search_summary(parsed, found, context)

@@ -117,7 +117,8 @@ def _finder_context(request: HttpRequest, language: str) -> tuple[dict[str, Any]
     if isinstance(found, GeocodeFailure):
         context["failure"] = found
         return context, 200
-    record_search(found, condition=parsed.condition.slug if parsed.condition else "")
+    if request.method == "GET":  # a HEAD (a link preview) is nobody searching
+        record_search(found, condition=parsed.condition.slug if parsed.condition else "")
     rows = result_rows(found.result.matches, search_area(found.origin), found.result.query.services)
     see_all = {key: value for key, value in query.items() if key != "limit" and value}
     if parsed.condition:

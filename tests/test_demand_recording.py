@@ -251,3 +251,16 @@ def test_searches_counted_from_many_threads_at_once_are_all_kept():
         thread.join()
     tallies.flush()
     assert [r["searches"] for r in rows()] == [4000]
+
+
+@pytest.mark.parametrize("url", ["/find/", "/embed/finder/"])
+def test_a_head_request_is_not_counted_as_a_search(client, clinics, url):
+    def searches() -> int:
+        return sum(SearchDemand.objects.values_list("searches", flat=True))
+
+    assert client.head(url, {"q": "61265"}).status_code == 200
+    flush()
+    assert searches() == 0
+    client.get(url, {"q": "61265"})
+    flush()
+    assert searches() == 1
