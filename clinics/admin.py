@@ -118,11 +118,18 @@ class OpeningHoursFormSet(BaseInlineFormSet):
                 raise forms.ValidationError(self.publish_refusal, code="incomplete")
 
 
+# Times as staff write them, "07:00", not "07:00:00".
+HOURS_AND_MINUTES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.TimeField: {"widget": forms.TimeInput(format="%H:%M")}
+}
+
+
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
     formset = OpeningHoursFormSet
     extra = 1
     fields = ("weekday", "opens", "closes")
+    formfield_overrides = HOURS_AND_MINUTES
 
 
 class SpecialHoursInline(admin.TabularInline):
@@ -131,6 +138,7 @@ class SpecialHoursInline(admin.TabularInline):
     model = SpecialHours
     extra = 1
     fields = ("date", "label", "opens", "closes")
+    formfield_overrides = HOURS_AND_MINUTES
     verbose_name_plural = "Special hours (holidays, staff days: leave the times empty for closed all day)"
 
 

@@ -215,3 +215,12 @@ def test_a_special_hours_row_with_one_time_is_refused_in_the_admin(staff_client)
     page = html(staff_client.post(reverse("admin:clinics_clinic_change", args=[clinic.pk]), data))
     assert "Give both the opening and the closing time, or neither for closed all day." in page
     assert not SpecialHours.objects.exists()
+
+
+def test_the_admin_shows_hours_as_staff_write_them_without_seconds(staff_client):
+    clinic = ClinicFactory(hours=[(0, time(7), time(17, 30))])
+    SpecialHoursFactory(clinic=clinic, date=date(2026, 12, 24), label="Christmas Eve", opens=time(8), closes=time(12))
+    page = html(staff_client.get(reverse("admin:clinics_clinic_change", args=[clinic.pk])))
+    for shown in ('value="07:00"', 'value="17:30"', 'value="08:00"', 'value="12:00"'):
+        assert shown in page
+    assert ":00:00" not in page
