@@ -76,6 +76,11 @@ class Directory:
         return tuple(in_reading_order(named, lambda service: service[1]))
 
     @property
+    def offered_slugs(self) -> frozenset[str]:
+        """The slugs of the services some public clinic offers (no names, so nothing to sort or translate)."""
+        return frozenset(slug for slug, _ in self.service_names)
+
+    @property
     def total(self) -> int:
         return sum(state.count for state in self.states)
 

@@ -126,8 +126,10 @@ def search_form_context(
     chosen = list(params.services) if params else []
     # Only services some clinic offers (choosing another would always find nothing: clinics/counts.py keeps the
     # list with the state counts), and the one a link chose.
-    services = list(state_counts.get().services)
-    missing = [slug for slug in chosen if slug not in {slug for slug, _ in services}]
+    directory = state_counts.get()
+    services = list(directory.services)
+    offered = directory.offered_slugs
+    missing = [slug for slug in chosen if slug not in offered]
     if missing:
         services = sorted(
             {*services, *Service.objects.offered(including=missing).values_list("slug", "name")},
@@ -644,7 +646,7 @@ def condition_page(request: HttpRequest, slug: str) -> HttpResponse:
     """
     condition = get_object_or_404(Condition.objects.prefetch_related("services"), slug=slug)
     services = [service for service in condition.services.all() if not service.is_retired]
-    offered = {slug for slug, _ in state_counts.get().services}
+    offered = state_counts.get().offered_slugs
     clinics = list(
         Clinic.objects.public()
         .filter(services__in=services)
