@@ -132,7 +132,7 @@ def suggest(text: str, limit: int = LIMIT) -> list[Suggestion]:
     if not text:
         return []
     if _DIGITS_RE.match(text):
-        return _places(_index().zips, text, limit)
+        return _place_suggestions(text, limit)
     conditions = _conditions(text, limit)
     if not conditions and (after := _after_condition(text)) is not None:
         lead, place = after
