@@ -178,32 +178,33 @@ class Week:
         if self.temporarily_closed:
             return HoursStatus(open_now=False, hours_today=gettext("Temporarily closed"), local_time=local)
         special = self.special.get(local.date())
+        open_now = _open_at(self._intervals_on(local.date()), local.time())
+        opens = "" if open_now else opens_text(local, self.next_opening(local))
         if special is not None:
-            open_now = _open_at(special.intervals, local.time())
             return HoursStatus(
                 open_now=open_now,
                 hours_today=f"{special.text} ({special.label})",
                 local_time=local,
                 # "Thanksgiving · Opens tomorrow at 7 AM": why today is different, then when it opens.
-                opens_next=""
-                if open_now
-                else " · ".join(filter(None, [special.label, opens_text(local, self.next_opening(local))])),
+                opens_next="" if open_now else " · ".join(filter(None, [special.label, opens])),
             )
-        weekday = local.weekday()
-        open_now = _open_at(self.days[weekday], local.time())
         return HoursStatus(
             open_now=open_now,
-            hours_today=format_intervals(self.days[weekday]),
+            hours_today=format_intervals(self.days[local.weekday()]),
             local_time=local,
-            opens_next="" if open_now else opens_text(local, self.next_opening(local)),
+            opens_next=opens,
         )
+
+    def _intervals_on(self, day: date) -> tuple[tuple[time, time], ...]:
+        """The clinic's hours on ``day`` (its own date): the special hours for that date, else the week's."""
+        special = self.special.get(day)
+        return special.intervals if special is not None else self.days[day.weekday()]
 
     def next_opening(self, local: datetime) -> datetime | None:
         """The next time the clinic opens after ``local`` (its own time), within a week; special hours count."""
         for offset in range(8):
             day = local.date() + timedelta(days=offset)
-            special = self.special.get(day)
-            for opens, _closes in special.intervals if special is not None else self.days[day.weekday()]:
+            for opens, _closes in self._intervals_on(day):
                 if offset or opens > local.time():
                     return datetime.combine(day, opens, tzinfo=self.zone)
         return None
