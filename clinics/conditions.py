@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext
 from modeltranslation.utils import get_language
+
+from clinics.accents import without_accents
 
 LOCAL_SECONDS = 30.0
 
@@ -120,8 +121,7 @@ _BEFORE_CONDITION = frozenset(["mi", "mis", "el", "la", "los", "las", "un", "una
 def fold(word: str) -> str:
     """One word as matching sees it: 'Parkinson’s' → 'parkinson', 'Nerves' → 'nerve', 'Mareo' → 'mareo'."""
     word = word.lower().replace("'", "").replace("’", "")
-    if not word.isascii():
-        word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+    word = without_accents(word)
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
     return word

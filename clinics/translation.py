@@ -11,7 +11,6 @@ goes through clinics/editing.py, which saves in English (``in_default_language``
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -22,6 +21,7 @@ from modeltranslation import settings as mt_settings
 from modeltranslation.translator import TranslationOptions, register
 from modeltranslation.utils import build_localized_fieldname, get_language
 
+from clinics.accents import without_accents
 from clinics.models import Condition, Service
 
 T = TypeVar("T")
@@ -85,7 +85,7 @@ def untranslated(obj: Model) -> list[str]:
 
 def sort_key(text: str) -> str:
     """Sorting names as a reader expects in any language: "Órtesis" beside "Ortopedia", not after "Z"."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return without_accents(text).casefold()
 
 
 def in_reading_order(items: Iterable[T], name: Callable[[T], str]) -> list[T]:

@@ -7,13 +7,13 @@ Visitors' ZIP and city searches are answered here with no network: a dictionary 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import zipcodes
 
+from clinics.accents import without_accents
 from clinics.geocoding.results import Place, Precision
 
 _PUNCT_RE = re.compile(r"[.'’]")
@@ -24,7 +24,7 @@ _PREFIXES = (("saint ", "st "), ("ste ", "st "), ("fort ", "ft "), ("mount ", "m
 @lru_cache(maxsize=65536)
 def city_key(city: str) -> str:
     """'St. Louis' and 'saint louis' and 'ST LOUIS' meet at one key; so do 'DeWitt' and 'De Witt'."""
-    key = city if city.isascii() else unicodedata.normalize("NFKD", city).encode("ascii", "ignore").decode()
+    key = without_accents(city)
     key = _NON_ALNUM_RE.sub(" ", _PUNCT_RE.sub("", key.lower())).strip()
     for long, short in _PREFIXES:
         if key.startswith(long):
