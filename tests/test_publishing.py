@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import tablib
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from clinics import editing, publishing
 from clinics.importing import ClinicResource, error_lines
@@ -160,14 +163,13 @@ def test_temporary_closure_action_asks_for_a_reason_then_closes(staff_client, cl
     page = staff_client.post(url, {**selected, "apply": "1", "closure_reason": ""}).content.decode()
     assert "This field is required." in page
     assert Clinic.objects.get(pk=clinic.pk).status == "published"
-    staff_client.post(
-        url, {**selected, "apply": "1", "closure_reason": "Closed for renovation", "reopens_on": "2027-01-04"}
-    )
+    reopens = (timezone.localdate() + timedelta(days=30)).isoformat()  # must be in the future, whenever this runs
+    staff_client.post(url, {**selected, "apply": "1", "closure_reason": "Closed for renovation", "reopens_on": reopens})
     clinic.refresh_from_db()
     assert (clinic.status, clinic.closure_reason, str(clinic.reopens_on)) == (
         "temporarily_closed",
         "Closed for renovation",
-        "2027-01-04",
+        reopens,
     )
 
 

@@ -83,7 +83,7 @@ def test_the_lock_lifts_by_itself_after_the_cool_off(client, ops):
         assert sign_in(client, "ops", PASSWORD).status_code == 429
         clock.shift(dt.timedelta(minutes=16))
         assert sign_in(client, "ops", PASSWORD).status_code == 302
-    assert signed_in(client)
+        assert signed_in(client)  # inside the travelled time: the session it made would expire in real time
 
 
 def test_a_superuser_unlocks_a_user_in_the_admin(client, ops):
