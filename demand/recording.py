@@ -1,11 +1,18 @@
 """Recording searches and Schedule clicks as counters, without slowing a search or ever failing one.
 
 A search adds to a tally in this process's memory (a dictionary under a lock: microseconds, no database);
-the tallies are written to ``SearchDemand`` rows after a response has gone out, at most every
-``SEARCH_DEMAND_FLUSH_SECONDS`` per process (0: after every request), and when the process exits. So a
-visitor never waits for the write, and a busy process writes each day's area once per interval, however many
-searches it served. Each write adds to the row's counters in the database (``F()``), so processes and servers
-add up instead of overwriting each other. What is lost if a process is killed outright: its last interval.
+the tallies are written to ``SearchDemand`` rows at most every ``SEARCH_DEMAND_FLUSH_SECONDS`` per process,
+by a writer thread of the process's own, and when the process exits. A busy process writes each day's area
+once per interval, however many searches it served, all in one transaction. Each write adds to the row's
+counters in the database (``F()``), so processes and servers add up instead of overwriting each other. What is
+lost if a process is killed outright: its last interval.
+
+Why a thread: a flush after thousands of searches from as many ZIP codes takes seconds. Run on the thread of
+the request that found it due (after its response, as it once was), it kept that gunicorn thread and the
+connection nginx keeps open to it busy, and the next visitor nginx sent down that connection waited the whole
+flush: 4 to 10 s, twice every 10 s under load (docs/performance.md, "A write that held a connection").
+With ``SEARCH_DEMAND_FLUSH_SECONDS=0`` the write happens after every request, on its own thread, as before:
+what the tests and the benchmark of writing synchronously use.
 
 Every failure (a database error, a bug here) is logged and swallowed: recording demand is never worth a
 visitor's search.
@@ -15,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import re
 import threading
 import time
@@ -25,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.signals import request_finished
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -134,25 +142,31 @@ class Tallies:
         return bool(self._pending) and time.monotonic() - self._last_flush >= interval
 
     def flush(self) -> int:
-        """Write what is waiting; returns the rows written. Another thread already writing: returns 0 at once."""
+        """Write what is waiting, in one transaction; returns the rows written.
+
+        Another thread already writing: returns 0 at once. A failure writes nothing and keeps every tally for
+        the next try. The rows are written in key order, so two processes adding to the same rows take their
+        locks in the same order and never deadlock.
+        """
         if not self._flushing.acquire(blocking=False):
             return 0
         try:
             with self._lock:
                 taken, self._pending = self._pending, {}
                 self._last_flush = time.monotonic()
-            written = 0
-            for key, tally in taken.items():
-                try:
-                    _write(key, tally)
-                    written += 1
-                except Exception:
-                    log.exception("search demand could not be written; it is kept for the next try")
-                    with self._lock:
-                        for later_key, later in list(taken.items())[written:]:
-                            self._pending.setdefault(later_key, Tally()).add(later)
-                    break
-            return written
+            if not taken:
+                return 0
+            try:
+                with transaction.atomic():  # one commit for the lot, not one per row
+                    for key in sorted(taken):
+                        _write(key, taken[key])
+            except Exception:
+                log.exception("search demand could not be written; it is kept for the next try")
+                with self._lock:
+                    for key, tally in taken.items():
+                        self._pending.setdefault(key, Tally()).add(tally)
+                return 0
+            return len(taken)
         finally:
             self._flushing.release()
 
@@ -172,23 +186,22 @@ def _write(key: Key, tally: Tally) -> None:
         changes["nearest_miles"] = tally.nearest
     elif tally.nearest_open is not None:
         changes["nearest_miles"] = Coalesce(F("nearest_miles"), Value(tally.nearest_open))
-    with transaction.atomic():
-        if rows.update(**changes):
-            return
-        try:
-            with transaction.atomic():
-                SearchDemand.objects.create(
-                    date=day,
-                    area=area,
-                    services=services,
-                    condition=condition,
-                    searches=tally.searches,
-                    schedule_clicks=tally.clicks,
-                    nearest_miles=tally.nearest if tally.measured else tally.nearest_open,
-                )
-        except IntegrityError:  # another process made the row since the UPDATE found none
-            if not rows.update(**changes):
-                raise RuntimeError(f"search demand row {key} neither updated nor inserted") from None
+    if rows.update(**changes):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a failed INSERT leaves the flush's transaction usable
+            SearchDemand.objects.create(
+                date=day,
+                area=area,
+                services=services,
+                condition=condition,
+                searches=tally.searches,
+                schedule_clicks=tally.clicks,
+                nearest_miles=tally.nearest if tally.measured else tally.nearest_open,
+            )
+    except IntegrityError:  # another process made the row since the UPDATE found none
+        if not rows.update(**changes):
+            raise RuntimeError(f"search demand row {key} neither updated nor inserted") from None
 
 
 def _enabled() -> bool:
@@ -234,10 +247,46 @@ def flush() -> int:
     return tallies.flush()
 
 
+class Writer:
+    """This process's writer thread: started when first needed (after gunicorn has forked), woken when due."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def wake(self) -> None:
+        with self._lock:
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name="search-demand-writer", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            try:
+                tallies.flush()
+            except Exception:
+                log.exception("search demand: the writer thread failed to write")
+            finally:
+                connections.close_all()  # this thread's own connection: no request cycle closes it
+
+
+writer = Writer()
+
+
 def _after_request(**kwargs: Any) -> None:
-    """After a response has gone out: write the tallies if the interval has passed."""
+    """After a response: if the interval has passed, wake the writer (no interval: write now, on this thread)."""
     try:
-        if tallies.due():
+        if not tallies.due():
+            return
+        if settings.SEARCH_DEMAND_FLUSH_SECONDS > 0:
+            writer.wake()
+        else:
             tallies.flush()
     except Exception:
         log.exception("search demand: writing after a request failed")

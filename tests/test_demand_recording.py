@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time as clock
 from datetime import date, time
 
 import pytest
@@ -157,6 +158,59 @@ def test_with_no_interval_each_request_writes_its_count_after_answering(client, 
     settings.SEARCH_DEMAND_FLUSH_SECONDS = 0
     client.get("/find/?q=61265")
     assert [r["searches"] for r in rows()] == [1]
+
+
+def test_a_due_write_happens_on_the_writer_thread_and_the_visitor_never_waits_for_it(
+    client, clinics, settings, monkeypatch
+):
+    """The write once ran on the request's own thread after its response: the next visitor nginx sent down
+    that kept-alive connection waited the whole write (seconds, under load). Now the response's thread is free
+    at once, even while a write hangs."""
+    settings.SEARCH_DEMAND_FLUSH_SECONDS = 0.001
+    writing, release = threading.Event(), threading.Event()
+    writers: list[str] = []
+
+    def hanging_flush() -> int:
+        writers.append(threading.current_thread().name)
+        writing.set()
+        release.wait(10)
+        return 1
+
+    monkeypatch.setattr(recording.tallies, "flush", hanging_flush)
+    clock.sleep(0.01)  # the interval has passed
+    began = clock.monotonic()
+    response = client.get("/find/?q=61265")
+    waited = clock.monotonic() - began
+    try:
+        assert writing.wait(5), "the write was never started"
+        assert response.status_code == 200 and "Near" in response.content.decode()
+        assert waited < 5  # a write on this thread would have held it for the 10 s the write hangs
+        assert writers == ["search-demand-writer"]
+    finally:
+        release.set()
+
+
+def test_a_write_that_fails_part_way_writes_nothing_and_keeps_every_count(monkeypatch):
+    tallies = Tallies()
+    first, second = (date(2026, 12, 1), "61265", "", ""), (date(2026, 12, 1), "61244", "", "")
+    tallies.add(first, Tally(searches=2))
+    tallies.add(second, Tally(searches=3))
+    write = recording._write
+
+    def second_fails(key, tally):
+        if key == second:
+            raise DatabaseError("the connection was lost")
+        write(key, tally)
+
+    monkeypatch.setattr(recording, "_write", second_fails)
+    assert tallies.flush() == 0
+    assert rows() == [] and tallies.pending() == 2  # one transaction: the first row was not kept either
+    monkeypatch.undo()
+    assert tallies.flush() == 2
+    assert sorted((r["area"], r["searches"]) for r in SearchDemand.objects.values("area", "searches")) == [
+        ("61244", 3),
+        ("61265", 2),
+    ]
 
 
 def test_counts_stay_in_memory_until_the_interval_has_passed(client, clinics):
