@@ -75,9 +75,9 @@ def run(requests: int, seed: int) -> dict[str, Any]:
     flushes: list[float] = []
     original_flush = recording.Tallies.flush
 
-    def timed_flush(self: recording.Tallies) -> int:
+    def timed_flush(self: recording.Tallies, wait: float = 0.0) -> int:
         start = time.perf_counter()
-        written = original_flush(self)
+        written = original_flush(self, wait)
         if settings.SEARCH_DEMAND_FLUSH_SECONDS > 0:
             flushes.append((time.perf_counter() - start) * 1000)
         return written

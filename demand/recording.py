@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 Key = tuple[date, str, str, str]
 # Past this many distinct keys waiting (a database that has been down for long), new keys are dropped, not kept.
 MAX_PENDING_KEYS = 10_000
+# How long a process exiting waits for its writer thread's write to end before writing what is left.
+EXIT_WAIT_SECONDS = 10.0
 _ZIP_RE = re.compile(r"^[0-9]{5}$")
 _CITY_RE = re.compile(r"^(?P<city>[^,]{1,50}), (?P<state>[A-Z]{2})$")
 
@@ -132,6 +134,9 @@ class Tallies:
     def pending(self) -> int:
         return len(self._pending)
 
+    def writing(self) -> bool:
+        return self._flushing.locked()
+
     def discard(self) -> None:
         """Forget what is waiting (the tests start each from nothing)."""
         with self._lock:
@@ -141,14 +146,16 @@ class Tallies:
         interval = settings.SEARCH_DEMAND_FLUSH_SECONDS
         return bool(self._pending) and time.monotonic() - self._last_flush >= interval
 
-    def flush(self) -> int:
+    def flush(self, wait: float = 0.0) -> int:
         """Write what is waiting, in one transaction; returns the rows written.
 
-        Another thread already writing: returns 0 at once. A failure writes nothing and keeps every tally for
-        the next try. The rows are written in key order, so two processes adding to the same rows take their
-        locks in the same order and never deadlock.
+        Another thread already writing: returns 0 at once, or first waits up to ``wait`` seconds for it to end
+        (a process exiting waits for its writer thread). A failure writes nothing and keeps every tally for the
+        next try. The rows are written in key order, so two processes adding to the same rows take their locks
+        in the same order and never deadlock.
         """
-        if not self._flushing.acquire(blocking=False):
+        acquired = self._flushing.acquire(timeout=wait) if wait > 0 else self._flushing.acquire(blocking=False)
+        if not acquired:
             return 0
         try:
             with self._lock:
@@ -294,8 +301,8 @@ def _after_request(**kwargs: Any) -> None:
 
 def _at_exit() -> None:
     try:
-        if tallies.pending():
-            tallies.flush()
+        if tallies.pending() or tallies.writing():
+            tallies.flush(wait=EXIT_WAIT_SECONDS)  # after the writer thread's write, if one is under way
     except Exception:
         log.exception("search demand: writing at exit failed")
 

@@ -10,7 +10,7 @@ from datetime import date, time
 import pytest
 import time_machine
 import zipcodes
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 from geopy.distance import great_circle
 
@@ -211,6 +211,38 @@ def test_a_write_that_fails_part_way_writes_nothing_and_keeps_every_count(monkey
         ("61244", 3),
         ("61265", 2),
     ]
+
+
+@pytest.mark.django_db(transaction=True)  # the writer thread commits on its own connection
+def test_a_process_exiting_waits_for_its_writer_then_writes_what_is_left(monkeypatch):
+    """A gunicorn worker told to stop must not lose the counts its writer thread is writing, nor the ones after."""
+    early, late = (date(2026, 12, 1), "61265", "", ""), (date(2026, 12, 1), "61244", "", "")
+    writing, release = threading.Event(), threading.Event()
+    write = recording._write
+
+    def slow_write(key, tally):
+        if key == early:
+            writing.set()
+            release.wait(10)
+        write(key, tally)
+
+    monkeypatch.setattr(recording, "_write", slow_write)
+    recording.tallies.add(early, Tally(searches=1))
+
+    def writer_thread() -> None:
+        try:
+            recording.tallies.flush()
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=writer_thread)
+    writer.start()
+    assert writing.wait(5)
+    recording.tallies.add(late, Tally(searches=2))
+    threading.Timer(0.2, release.set).start()  # the writer ends its write while the exit waits
+    recording._at_exit()
+    writer.join(5)
+    assert sorted(SearchDemand.objects.values_list("area", "searches")) == [("61244", 2), ("61265", 1)]
 
 
 def test_counts_stay_in_memory_until_the_interval_has_passed(client, clinics):
