@@ -58,7 +58,8 @@ def note_unreachable_database() -> None:
 
 
 class DatabaseOutageMiddleware:
-    """Answers 503 at once during a pause (placed after the request id and access log middleware)."""
+    """Answers 503 at once during a pause; placed after the middleware that sets the security headers and the
+    language (locator/settings.py), so the quick 503 has both, and before any that may read the database."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

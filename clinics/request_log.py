@@ -34,6 +34,13 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class NotServiceUnavailable(logging.Filter):
+    """Leaves out Django's "Service Unavailable" line: a 503 here is planned, and said once where it starts."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return getattr(record, "status_code", None) != 503
+
+
 class JsonLogFormatter(JsonFormatter):
     """python-json-logger's formatter, minus the request object Django attaches to its error records.
 

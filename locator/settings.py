@@ -125,7 +125,6 @@ MIDDLEWARE = [
     # First: every later log line, the access line and the error pages know the request's id.
     "django_guid.middleware.guid_middleware",
     "clinics.request_log.AccessLogMiddleware",
-    "clinics.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -137,6 +136,9 @@ MIDDLEWARE = [
     # a link always opens in its language. The API chooses its own (clinics/api/language.py).
     "django.middleware.locale.LocaleMiddleware",
     "clinics.api.language.ApiLanguageMiddleware",
+    # While the database is known to be down, its 503 is answered here: after the middleware that set the
+    # security headers and the language (so the 503 has both), before any that may read the database.
+    "clinics.outage.DatabaseOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -275,7 +277,10 @@ LOG_FORMAT = envchoice("LOG_FORMAT", "text", ["text", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "clinics.request_log.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "clinics.request_log.RequestIdFilter"},
+        "not_service_unavailable": {"()": "clinics.request_log.NotServiceUnavailable"},
+    },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
@@ -291,6 +296,9 @@ LOGGING = {
         "django_guid": {"level": "WARNING"},
         # Django's own handlers (console with DEBUG on, mail_admins) would write its lines twice: root's only.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 503 is the site's planned answer while the database is down (logged once, clinics/outage.py) or a
+        # readiness check that failed (polled every few seconds): not an error line per request.
+        "django.request": {"filters": ["not_service_unavailable"]},
     },
 }
 # The request id (django-guid): taken from the proxy's X-Request-ID when it is a valid id, else made here;

@@ -158,8 +158,9 @@ stop() {
     rm -f "$SERVE_DIR/gunicorn.pid"
     say "Stopped."
 }
-trap 'stop; exit 130' INT
-trap 'stop; exit 143' TERM
+# Stopped on purpose (Ctrl-C, SIGTERM): a clean stop, status 0, so make does not report an error.
+trap 'stop; exit 0' INT
+trap 'stop; exit 0' TERM
 trap stop EXIT
 
 # gunicorn first, and nginx once it answers, so that no early visitor meets a 502. Each in a session of its own,

@@ -7,6 +7,7 @@ nothing listens, as when the database server is down or its port is closed.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -112,6 +113,22 @@ def test_the_api_answers_a_json_503_with_retry_after(server_without_database, pa
     assert seconds < ANSWER_BOUND_SECONDS
 
 
+def test_a_spanish_page_answers_its_503_in_spanish(server_without_database):
+    status, headers, body, _ = fetch(server_without_database + "/es/find/?q=61265")
+    assert status == 503 and headers["Retry-After"] == "30"
+    assert headers["Content-Language"] == "es" and '<html lang="es">' in body
+    assert "La búsqueda de clínicas no está disponible por un momento" in body
+    assert "Clinic search is briefly unavailable" not in body
+
+
+def test_the_api_answers_its_503_in_the_language_asked_for(server_without_database):
+    status, headers, body, _ = fetch(server_without_database + "/api/v1/clinics/nearest/?q=61265&lang=es")
+    assert status == 503 and headers["Content-Language"] == "es"
+    error = json.loads(body)["error"]
+    assert error["code"] == "unavailable"
+    assert "no está disponible" in error["message"]
+
+
 @pytest.mark.parametrize("path", ["/health/ready/", "/api/v1/health/"])
 def test_readiness_says_the_database_failed(server_without_database, path):
     status, headers, body, _ = fetch(server_without_database + path)
@@ -158,3 +175,45 @@ def test_a_hung_database_costs_one_request_its_connect_timeout_and_the_rest_noth
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+# --- The quick 503 during a pause, in-process -------------------------------------------------------------
+
+
+@pytest.fixture
+def paused():
+    from clinics.outage import pause
+
+    pause.begin()
+    yield
+    pause.reset()
+
+
+def test_during_a_pause_each_answer_is_in_its_own_language_whatever_came_before(client, paused):
+    """Once answered before the language was chosen, the quick 503 took the language of the thread's last request."""
+    english, spanish, english_again = (client.get(path) for path in ("/find/?q=61265", "/es/find/?q=61265", "/"))
+    assert [r.status_code for r in (english, spanish, english_again)] == [503, 503, 503]
+    assert '<html lang="en">' in english.content.decode() and english["Content-Language"] == "en"
+    assert '<html lang="es">' in spanish.content.decode() and spanish["Content-Language"] == "es"
+    assert "La búsqueda de clínicas no está disponible" in spanish.content.decode()
+    assert '<html lang="en">' in english_again.content.decode()
+    api = client.get("/api/v1/clinics/", HTTP_ACCEPT_LANGUAGE="es")
+    assert api.status_code == 503 and api["Content-Language"] == "es"
+    assert "no está disponible" in api.json()["error"]["message"]
+    assert "no está disponible" not in client.get("/api/v1/clinics/").json()["error"]["message"]
+
+
+def test_the_quick_503_has_the_security_headers_of_every_page(client, paused):
+    response = client.get("/find/?q=61265")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "geolocation=(self)" in response["Permissions-Policy"]
+
+
+def test_planned_503s_are_not_logged_as_errors_one_by_one(client, paused, caplog):
+    with caplog.at_level(logging.INFO):
+        for path in ("/find/?q=61265", "/api/v1/clinics/", "/health/ready/"):
+            client.get(path)
+    assert not [r for r in caplog.records if r.name == "django.request" and r.levelno >= logging.ERROR]
