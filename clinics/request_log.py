@@ -41,7 +41,20 @@ class NotServiceUnavailable(logging.Filter):
         return getattr(record, "status_code", None) != 503
 
 
-class JsonLogFormatter(JsonFormatter):
+class UtcTimes:
+    """Times in UTC, ISO 8601 with milliseconds ("2026-11-28T01:31:45.871Z"), as nginx's log has them: the app's
+    and nginx's lines line up by time as well as by request id, wherever the server's clock zone is."""
+
+    converter: Callable[[float | None], time.struct_time] = time.gmtime
+    default_time_format: str = "%Y-%m-%dT%H:%M:%S"
+    default_msec_format: str | None = "%s.%03dZ"
+
+
+class TextLogFormatter(UtcTimes, logging.Formatter):
+    """The plain-text log line (LOG_FORMAT=text)."""
+
+
+class JsonLogFormatter(UtcTimes, JsonFormatter):
     """python-json-logger's formatter, minus the request object Django attaches to its error records.
 
     Its repr carries the full URL with the query string (a ZIP+4, an address, coordinates); the path

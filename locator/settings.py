@@ -282,7 +282,10 @@ LOGGING = {
         "not_service_unavailable": {"()": "clinics.request_log.NotServiceUnavailable"},
     },
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {
+            "()": "clinics.request_log.TextLogFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {
             "()": "clinics.request_log.JsonLogFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from geopy import exc as geopy_exc
 
-from clinics.request_log import JsonLogFormatter, RequestIdFilter
+from clinics.request_log import JsonLogFormatter, RequestIdFilter, TextLogFormatter
 
 pytestmark = pytest.mark.django_db
 HEX_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -118,3 +118,19 @@ def test_no_visitor_data_reaches_the_logs(client, demo_data, log_lines, fake_geo
     # Strings that cannot occur by chance (request ids are hex; durations have one decimal).
     for secret in ["61265-1234", "612651234", "43rd", "41.512", "90.512", "203.0.113.77", "198.51.100.23"]:
         assert secret not in logged, secret
+
+
+@pytest.mark.parametrize("style", ["text", "json"])
+def test_log_times_are_utc_like_nginxs_whatever_the_servers_zone(settings, style):
+    """nginx logs in UTC; the app's lines must line up with its lines by time, not just by request id."""
+    config = settings.LOGGING["formatters"][style]
+    assert config["()"] == f"clinics.request_log.{'Json' if style == 'json' else 'Text'}LogFormatter"
+    formatter = (
+        JsonLogFormatter(config["format"], rename_fields=config["rename_fields"])
+        if style == "json"
+        else TextLogFormatter(config["format"])
+    )
+    record = logging.LogRecord("clinics", logging.INFO, __file__, 1, "hello", None, None)
+    record.created, record.msecs, record.request_id = 1795829505.871, 871.0, "-"  # 2026-11-28 01:31:45.871 UTC
+    line = formatter.format(record)
+    assert (json.loads(line)["time"] if style == "json" else line.split(" ")[0]) == "2026-11-28T01:31:45.871Z"
