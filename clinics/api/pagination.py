@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -20,6 +21,7 @@ class ClinicPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     last_page_strings = ()  # page is a number, as documented; DRF's undocumented page=last is not read
+    invalid_page_message = gettext_lazy("There is no page {page_number} of these results; the first page is 1.")
 
     def get_page_size(self, request: Request) -> int:
         """A page_size that is not a whole number from 1 to 100 is an error, not silently ignored."""

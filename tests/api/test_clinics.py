@@ -67,10 +67,14 @@ def test_bad_filter_values_get_a_400_naming_them(demo_data, client, params, fiel
     assert any(words in message for message in error["fields"][field]), error
 
 
-def test_page_past_the_end_is_a_json_404(demo_data, client):
+def test_page_past_the_end_is_a_json_404_that_says_so(demo_data, client):
     response = client.get("/api/v1/clinics/", {"page": 99})
     assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert error["message"] == "There is no page 99 of these results; the first page is 1."
+    spanish = client.get("/api/v1/clinics/", {"page": 99, "lang": "es"}).json()["error"]
+    assert spanish["message"] == "No hay una página 99 de estos resultados; la primera página es la 1."
 
 
 def test_clinic_detail_has_hours_for_the_week(demo_data, client):
