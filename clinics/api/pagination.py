@@ -21,7 +21,10 @@ class ClinicPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     last_page_strings = ()  # page is a number, as documented; DRF's undocumented page=last is not read
-    invalid_page_message = gettext_lazy("There is no page {page_number} of these results; the first page is 1.")
+    # Lazy, as DRF's own default is (its stubs say str): translated when the 404 is written, in the client's language.
+    invalid_page_message = gettext_lazy(  # type: ignore[assignment]
+        "There is no page {page_number} of these results; the first page is 1."
+    )
 
     def get_page_size(self, request: Request) -> int:
         """A page_size that is not a whole number from 1 to 100 is an error, not silently ignored."""
