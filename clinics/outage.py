@@ -35,13 +35,19 @@ class DatabasePause:
     def active(self) -> bool:
         return time.monotonic() < self._until
 
-    def begin(self) -> None:
+    def begin(self, cause: BaseException | None = None) -> None:
         seconds = float(getattr(settings, "DB_RETRY_AFTER", 5.0))
         with self._lock:
             already = self.active()
             self._until = time.monotonic() + seconds
         if not already:
-            log.warning("database unreachable: answering 503 without asking it for %.0f s", seconds)
+            # The driver's own words (the server's address and what failed): no request's data is in them.
+            reason = f"{type(cause).__name__}: {str(cause).strip().splitlines()[0]}" if cause and str(cause) else ""
+            log.warning(
+                "database unreachable%s: answering 503 without asking it for %.0f s",
+                f" ({reason})" if reason else "",
+                seconds,
+            )
 
     def reset(self) -> None:
         with self._lock:
@@ -51,10 +57,14 @@ class DatabasePause:
 pause = DatabasePause()
 
 
-def note_unreachable_database() -> None:
-    """Called for an error that means the database is unavailable: pause if we could not even connect."""
+def note_unreachable_database(cause: BaseException | None = None) -> None:
+    """Called for an error that means the database is unavailable: pause if we could not even connect.
+
+    Django's own error line for the request is left out (its 503 is planned: clinics/request_log.py), so the
+    pause's one warning names the cause.
+    """
     if connection.connection is None:
-        pause.begin()
+        pause.begin(cause)
 
 
 class DatabaseOutageMiddleware:

@@ -1,3 +1,5 @@
+import sys
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -50,7 +52,7 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 def handler500(request: HttpRequest) -> HttpResponse:
     """Any uncaught error; one that means the database is unreachable answers 503 with Retry-After."""
     if health.database_unavailable():
-        outage.note_unreachable_database()
+        outage.note_unreachable_database(sys.exc_info()[1])  # handler500 runs inside Django's except block
         if request.path.startswith("/api/"):
             return json_service_unavailable(request)
         return service_unavailable(request)

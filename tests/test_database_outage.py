@@ -217,3 +217,21 @@ def test_planned_503s_are_not_logged_as_errors_one_by_one(client, paused, caplog
         for path in ("/find/?q=61265", "/api/v1/clinics/", "/health/ready/"):
             client.get(path)
     assert not [r for r in caplog.records if r.name == "django.request" and r.levelno >= logging.ERROR]
+
+
+def test_the_pause_is_logged_once_with_the_drivers_reason(caplog):
+    from django.db import OperationalError
+
+    from clinics.outage import pause
+
+    refused = OperationalError('connection to server at "127.0.0.1", port 5439 failed: Connection refused\n\tIs it up?')
+    try:
+        with caplog.at_level(logging.WARNING, logger="clinics.outage"):
+            pause.begin(refused)
+            pause.begin(refused)  # the same outage: not logged again
+    finally:
+        pause.reset()
+    assert [r.getMessage() for r in caplog.records] == [
+        'database unreachable (OperationalError: connection to server at "127.0.0.1", port 5439 failed: '
+        "Connection refused): answering 503 without asking it for 5 s"
+    ]
