@@ -49,6 +49,18 @@ def test_a_search_shows_the_three_nearest_with_open_now_call_and_schedule(demo_d
     assert see_all == "/find/?q=61265&condition=pinched-nerve"
 
 
+def test_a_far_place_is_announced_as_far_not_near(demo_data, client):
+    def announced(query: dict[str, str]) -> str:
+        page = unescape(client.get("/embed/finder/", query).content.decode())
+        return re.search(r'<p class="visually-hidden" role="status" data-announce>(.*?)</p>', page, re.S)[1]
+
+    far = announced({"q": "90210", "lang": "en"})
+    assert far.startswith("3 nearest clinics to Beverly Hills, CA 90210. Rock Valley's clinics are in "), far
+    assert "near Beverly Hills" not in far
+    assert announced({"q": "90210", "lang": "es"}).startswith("3 clínicas más cercanas a Beverly Hills, CA 90210.")
+    assert announced({"q": "61265", "lang": "en"}) == "3 clinics near Moline, IL 61265, nearest first."
+
+
 def test_the_finder_keeps_to_clinics_that_treat_the_condition(demo_data, client):
     page = client.get("/embed/finder/", {"q": "52403", "condition": "vertigo-and-dizziness"}).content.decode()
     assert page.count('<li class="clinic">') == 1  # only one demo clinic offers vestibular rehabilitation

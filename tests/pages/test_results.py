@@ -172,6 +172,17 @@ def test_no_clinic_in_the_radius_shows_the_nearest_and_says_how_far(client, demo
     assert "3 nearest clinics, all farther than 25 miles." in page
 
 
+def test_a_place_far_from_every_clinic_is_not_called_near_in_the_title(client, demo_data):
+    page = unescape(html(client.get("/find/?q=90210")))
+    title = re.search(r"<title>(.*?)</title>", page, re.S)[1]
+    assert title.startswith("3 nearest clinics to Beverly Hills, CA 90210 |"), title
+    spanish = unescape(html(client.get("/es/find/?q=90210")))
+    assert re.search(r"<title>(.*?)</title>", spanish, re.S)[1].startswith(
+        "3 clínicas más cercanas a Beverly Hills, CA 90210 |"
+    )
+    assert re.search(r"<title>3 clinics near Moline, IL 61265", unescape(html(client.get("/find/?q=61265&limit=3"))))
+
+
 def test_filters_that_match_nothing_say_so(client):
     ClinicFactory(name="Only PT", latitude=41.49, longitude=-90.50, services=("physical-therapy",))
     ClinicFactory(name="Elsewhere", latitude=45.0, longitude=-100.0, services=("aquatic-therapy",))
