@@ -41,13 +41,10 @@ class DatabasePause:
             already = self.active()
             self._until = time.monotonic() + seconds
         if not already:
-            # The driver's own words (the server's address and what failed): no request's data is in them.
-            reason = f"{type(cause).__name__}: {str(cause).strip().splitlines()[0]}" if cause and str(cause) else ""
-            log.warning(
-                "database unreachable%s: answering 503 without asking it for %.0f s",
-                f" ({reason})" if reason else "",
-                seconds,
-            )
+            # The driver's own words, first line (the server's address and what failed): no request's data is in them.
+            detail = str(cause).strip().partition("\n")[0] if cause is not None else ""
+            reason = f" ({type(cause).__name__}: {detail})" if detail else ""
+            log.warning("database unreachable%s: answering 503 without asking it for %.0f s", reason, seconds)
 
     def reset(self) -> None:
         with self._lock:

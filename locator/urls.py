@@ -51,8 +51,9 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 def handler500(request: HttpRequest) -> HttpResponse:
     """Any uncaught error; one that means the database is unreachable answers 503 with Retry-After."""
-    if health.database_unavailable():
-        outage.note_unreachable_database(sys.exc_info()[1])  # handler500 runs inside Django's except block
+    error = sys.exc_info()[1]  # handler500 runs inside Django's except block
+    if health.database_unavailable(error):
+        outage.note_unreachable_database(error)
         if request.path.startswith("/api/"):
             return json_service_unavailable(request)
         return service_unavailable(request)

@@ -235,3 +235,16 @@ def test_the_pause_is_logged_once_with_the_drivers_reason(caplog):
         'database unreachable (OperationalError: connection to server at "127.0.0.1", port 5439 failed: '
         "Connection refused): answering 503 without asking it for 5 s"
     ]
+
+
+def test_a_cause_with_no_words_still_logs_the_pause(caplog):
+    from django.db import OperationalError
+
+    from clinics.outage import pause
+
+    try:
+        with caplog.at_level(logging.WARNING, logger="clinics.outage"):
+            pause.begin(OperationalError("  \n"))
+    finally:
+        pause.reset()
+    assert [r.getMessage() for r in caplog.records] == ["database unreachable: answering 503 without asking it for 5 s"]
