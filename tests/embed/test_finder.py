@@ -59,6 +59,8 @@ def test_a_far_place_is_announced_as_far_not_near(demo_data, client):
     assert "near Beverly Hills" not in far
     assert announced({"q": "90210", "lang": "es"}).startswith("3 clínicas más cercanas a Beverly Hills, CA 90210.")
     assert announced({"q": "61265", "lang": "en"}) == "3 clinics near Moline, IL 61265, nearest first."
+    title = re.search(r"<title>(.*?)</title>", client.get("/embed/finder/", {"q": "90210", "lang": "en"}).text)[1]
+    assert unescape(title) == "3 nearest clinics to Beverly Hills, CA 90210"
 
 
 def test_the_finder_keeps_to_clinics_that_treat_the_condition(demo_data, client):
